@@ -1,0 +1,82 @@
+# tongxin — build, test and benchmark.
+#   make            build/tongxin
+#   make run        install what is missing, build, create tongxin.db with the demo street, serve :8080
+#   make check      every test: unit (cmocka), API (live server), again under ASan+UBSan; ends "N passed, N failed"
+#   make bench      benchmarks against their ceilings (nginx, raw SQLite, raw GEOS)
+#   make SANITIZE=address,undefined   a sanitizer build in build/san-address-undefined/
+
+CC ?= cc
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+  BUILD := build
+  SANFLAGS :=
+  OPT := -O2
+else
+  BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
+  SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT := -O1
+endif
+comma := ,
+
+PKGS := jansson libsodium sqlite3 openssl
+CFLAGS := -std=gnu17 $(OPT) -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
+          -DH2O_USE_LIBUV=0 -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SANFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := -lh2o-evloop $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lz -lpthread -lm
+LDFLAGS := $(SANFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/store/*.c src/store/sqlite/*.c \
+                              src/http/*.c src/api/*.c src/cli/*.c))
+MAIN_SRC := src/main.c
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check bench stress fuzz clean deps unit api e2e
+all: $(BUILD)/tongxin
+
+$(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(dir $@)
+	scripts/embed-sql $@ $(MIGRATIONS)
+
+$(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libtongxin.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tongxin: $(BUILD)/obj/main.o $(BUILD)/libtongxin.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtongxin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libtongxin.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
+deps:
+	scripts/install-deps
+
+run: deps all
+	@test -f tongxin.db || $(BUILD)/tongxin demo --db sqlite:tongxin.db
+	$(BUILD)/tongxin serve --db sqlite:tongxin.db --listen 127.0.0.1:8080 --web web
+
+unit: $(BUILD)/tongxin $(UNIT_BIN)
+	scripts/run-unit $(BUILD)
+
+api: $(BUILD)/tongxin
+	scripts/run-api $(BUILD)
+
+check:
+	scripts/check
+
+bench: all
+	bench/run-all
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* err: renders catalogue messages into both languages (see err.h). */
+#include "base/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+static const char *const texts[M__COUNT][2] = {
+#define MSG(id, en, zh) [id] = {zh, en},
+#include "base/messages.def"
+#undef MSG
+};
+
+const char *tx_msg_text(tx_msg id, tx_lang lang)
+{
+    return texts[id][lang];
+}
+
+void tx_err_clear(tx_err *e)
+{
+    e->status = 0;
+    e->code = NULL;
+    e->field[0] = '\0';
+    e->msg[0][0] = e->msg[1][0] = '\0';
+}
+
+int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_msg id, ...)
+{
+    if (e == NULL)
+        return -1;
+    e->status = status;
+    e->code = code;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    for (int lang = 0; lang < 2; lang++) {
+        va_list ap;
+        va_start(ap, id);
+        vsnprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+#pragma GCC diagnostic pop

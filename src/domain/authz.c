@@ -1,0 +1,65 @@
+/* authz: the policy table (see authz.h). Read it as the product's access rules. */
+#include "domain/authz.h"
+
+#include <stddef.h>
+
+#define R(x) (1u << (x))
+#define STAFF (R(TX_ROLE_GRID_WORKER) | R(TX_ROLE_COMMUNITY_STAFF) | R(TX_ROLE_STREET_ADMIN) | R(TX_ROLE_DEPARTMENT_STAFF))
+#define ANY_CREDENTIAL (~R(TX_ROLE_ANONYMOUS) & (R(TX_ROLE__COUNT) - 1))
+
+static const struct {
+    const char *name;
+    unsigned roles;     /* roles that may take the action at all */
+    int scoped;         /* the principal's scope must cover the object's place */
+    const char *label[2];
+} policy[TX_ACT__COUNT] = {
+    [TX_ACT_PUBLIC] = {"public", R(TX_ROLE__COUNT) - 1, 0, {"查看公开信息", "read public information"}},
+    [TX_ACT_SIGN_IN] = {"sign_in", R(TX_ROLE__COUNT) - 1, 0, {"登录", "sign in"}},
+    [TX_ACT_SELF] = {"self", ANY_CREDENTIAL, 0, {"查看本人账号", "see your own account"}},
+    [TX_ACT_AREA_WRITE] = {"area_write", R(TX_ROLE_STREET_ADMIN), 1, {"修改区域", "change areas"}},
+    [TX_ACT_ORG_WRITE] = {"org_write", R(TX_ROLE_STREET_ADMIN) | R(TX_ROLE_COMMUNITY_STAFF), 1,
+                          {"修改组织和成员", "change organisations and memberships"}},
+    [TX_ACT_PERSON_READ] = {"person_read", STAFF, 1, {"查看个人信息", "see personal data"}},
+    [TX_ACT_PERSON_WRITE] = {"person_write", R(TX_ROLE_STREET_ADMIN) | R(TX_ROLE_COMMUNITY_STAFF), 1,
+                             {"修改人员信息", "change people"}},
+    [TX_ACT_EXPORT_PERSONAL] = {"export_personal", R(TX_ROLE_STREET_ADMIN), 1,
+                                {"导出个人信息", "export personal data"}},
+};
+
+/* A scope covers a place when the scope's area (or organisation) is the
+ * place itself or one of its ancestors: a community's staff cover its grids
+ * and compounds, a street admin covers its communities. */
+static int covers(const tx_scope *s, const tx_place *place)
+{
+    if (s->kind == TX_SCOPE_AREA) {
+        for (int i = 0; i < place->n_areas; i++)
+            if (place->areas[i] == s->id)
+                return 1;
+    } else if (s->kind == TX_SCOPE_ORG) {
+        for (int i = 0; i < place->n_orgs; i++)
+            if (place->orgs[i] == s->id)
+                return 1;
+    }
+    return 0;
+}
+
+tx_authz tx_authz_decide(const tx_principal *p, tx_action a, const tx_place *place)
+{
+    if ((unsigned)a >= TX_ACT__COUNT || (unsigned)p->role >= TX_ROLE__COUNT)
+        return TX_AUTHZ_FORBIDDEN;
+    if (!(policy[a].roles & R(p->role)))
+        return p->role == TX_ROLE_ANONYMOUS ? TX_AUTHZ_NEED_AUTH : TX_AUTHZ_FORBIDDEN;
+    if (policy[a].scoped && place != NULL && !covers(&p->scope, place))
+        return TX_AUTHZ_FORBIDDEN;
+    return TX_AUTHZ_ALLOW;
+}
+
+const char *tx_action_label(tx_action a, int lang)
+{
+    return (unsigned)a < TX_ACT__COUNT ? policy[a].label[lang ? 1 : 0] : "";
+}
+
+const char *tx_action_name(tx_action a)
+{
+    return (unsigned)a < TX_ACT__COUNT ? policy[a].name : NULL;
+}

@@ -1,0 +1,181 @@
+/* call: helpers handlers use to read input and write output (see call.h). */
+#include "http/call.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/query.h"
+
+int call_json(tx_call *call, int status, json_t *body)
+{
+    json_decref(call->out);
+    call->status = status;
+    call->out = body;
+    return 0;
+}
+
+int call_fail(tx_call *call, const tx_err *err)
+{
+    call->err = *err;
+    return -1;
+}
+
+const char *call_query(const tx_call *call, const char *name)
+{
+    for (int i = 0; i < call->nquery; i++)
+        if (strcmp(call->query[i].name, name) == 0)
+            return call->query[i].value;
+    return NULL;
+}
+
+/* Parse a decimal id in 1..INT64_MAX. */
+static int parse_id(const char *s, int64_t *out)
+{
+    if (s == NULL || *s < '1' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end != '\0' || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int call_query_id(tx_call *call, const char *name, int64_t *out)
+{
+    const char *v = call_query(call, name);
+    *out = 0;
+    if (v == NULL || *v == '\0')
+        return 0;
+    if (parse_id(v, out))
+        return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name, "not a positive integer id");
+    return 0;
+}
+
+int call_param_id(tx_call *call, int i, int64_t *out)
+{
+    if (i >= call->nparams || parse_id(call->params[i], out))
+        return tx_err_set(&call->err, 404, "not_found", "id", M_ID_INVALID, i < call->nparams ? call->params[i] : "");
+    return 0;
+}
+
+/* Count characters of valid UTF-8 and refuse control characters other
+ * than newline and tab (they have no place in names, notes or reports). */
+static int text_chars(const char *s, size_t len, int *chars)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            return -1;
+        if ((c & 0xC0) != 0x80)
+            n++;
+    }
+    *chars = n;
+    return 0;
+}
+
+int call_body_str(tx_call *call, const char *field, int required, int max_chars, const char **out)
+{
+    json_t *v = call->body ? json_object_get(call->body, field) : NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
+        return 0;
+    }
+    if (!json_is_string(v))
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TYPE, field,
+                          call->lang == TX_LANG_ZH ? "字符串" : "a string");
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    int chars;
+    /* jansson already refuses invalid UTF-8 in a document; an escaped NUL
+     * (\u0000) still arrives here and is refused with the controls. */
+    if (strlen(s) != len || text_chars(s, len, &chars))
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_INVALID, field,
+                          call->lang == TX_LANG_ZH ? "含有控制字符" : "contains control characters");
+    if (!http_utf8_valid(s, len))
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_BAD_UTF8, field);
+    if (chars > max_chars)
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TOO_LONG, field, max_chars);
+    if (required && chars == 0)
+        return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
+    *out = s;
+    return 0;
+}
+
+int call_body_int(tx_call *call, const char *field, int required, int64_t min, int64_t max, int64_t *out)
+{
+    json_t *v = call->body ? json_object_get(call->body, field) : NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+        char what[96];
+        snprintf(what, sizeof what, call->lang == TX_LANG_ZH ? "%lld 到 %lld 之间的整数" : "an integer from %lld to %lld",
+                 (long long)min, (long long)max);
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TYPE, field, what);
+    }
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int call_body_bool(tx_call *call, const char *field, int required, int *out)
+{
+    json_t *v = call->body ? json_object_get(call->body, field) : NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
+        return 0;
+    }
+    if (!json_is_boolean(v))
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TYPE, field,
+                          call->lang == TX_LANG_ZH ? "true 或 false" : "true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
+int call_body_only(tx_call *call, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(call->body, key, v)
+    {
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok) {
+            char shown[64];
+            /* The name is echoed back: keep it short and printable. */
+            snprintf(shown, sizeof shown, "%s", http_utf8_valid(key, strlen(key)) ? key : "?");
+            return tx_err_set(&call->err, 400, "unknown_field", shown, M_FIELD_UNKNOWN, shown);
+        }
+    }
+    return 0;
+}
+
+void call_actor(const tx_call *call, char *out, size_t outsz)
+{
+    if (call->who.user_id)
+        snprintf(out, outsz, "user:%s", call->who.login);
+    else if (call->who.apikey_id)
+        snprintf(out, outsz, "apikey:%s", call->who.login);
+    else
+        snprintf(out, outsz, "anonymous");
+}
+
+int call_authorize(tx_call *call, tx_action a, const tx_place *place)
+{
+    tx_authz d = tx_authz_decide(&call->who, a, place);
+    if (d == TX_AUTHZ_ALLOW)
+        return 0;
+    if (d == TX_AUTHZ_NEED_AUTH)
+        return tx_err_set(&call->err, 401, "unauthenticated", NULL, M_AUTH_REQUIRED);
+    return tx_err_set(&call->err, 403, "forbidden", NULL, M_FORBIDDEN, tx_role_name(call->who.role),
+                      tx_action_label(a, call->lang));
+}

@@ -1,0 +1,192 @@
+/* sqlite/db: connections, the statement cache, migrations and error mapping. */
+#include "store/sqlite/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/log.h"
+
+extern const char *const store_migrations[];
+extern const int store_migrations_count;
+
+store_conn *db_conn_open(const char *path, int readonly, int create, tx_err *err)
+{
+    store_conn *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+        return NULL;
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create && !readonly ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        tx_log("error", "cannot open database %s: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_UNAVAILABLE);
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->db, 5000);
+    /* Set explicitly: the defaults depend on how the library was built. */
+    const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        tx_log("error", "cannot configure database %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_UNAVAILABLE);
+        db_conn_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+void db_conn_close(store_conn *c)
+{
+    if (c == NULL)
+        return;
+    for (int i = 0; i < DB_STMT_CACHE; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err)
+{
+    size_t h = ((uintptr_t)sql >> 3) % DB_STMT_CACHE;
+    for (size_t n = 0; n < DB_STMT_CACHE; n++, h = (h + 1) % DB_STMT_CACHE) {
+        if (c->cache[h].sql == sql) {
+            sqlite3_reset(c->cache[h].stmt);
+            sqlite3_clear_bindings(c->cache[h].stmt);
+            return c->cache[h].stmt;
+        }
+        if (c->cache[h].sql == NULL)
+            break;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        db_fail(c, "prepare", err);
+        return NULL;
+    }
+    if (c->cache[h].sql == NULL) {
+        c->cache[h].sql = sql;
+        c->cache[h].stmt = st;
+    } else {
+        /* Every slot taken (more distinct statements than slots): evict
+         * this one; it is prepared again when next asked for. */
+        sqlite3_finalize(c->cache[h].stmt);
+        c->cache[h].sql = sql;
+        c->cache[h].stmt = st;
+    }
+    return st;
+}
+
+int db_exec(store_conn *c, const char *sql, tx_err *err)
+{
+    if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(c, sql, err);
+    return 0;
+}
+
+int db_fail(store_conn *c, const char *where, tx_err *err)
+{
+    int rc = sqlite3_extended_errcode(c->db);
+    int primary = rc & 0xff;
+    tx_log("error", "sqlite %s: %s (%d)", where, sqlite3_errmsg(c->db), rc);
+    switch (primary) {
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+        return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_UNAVAILABLE);
+    default:
+        return tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    }
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int is_null)
+{
+    if (is_null)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, v);
+}
+
+json_t *db_col_json_text(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    return json_stringn((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+}
+
+json_t *db_col_json_int(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    return json_integer(sqlite3_column_int64(st, i));
+}
+
+const char *db_scope_kind_name(tx_scope_kind k)
+{
+    return k == TX_SCOPE_AREA ? "area" : k == TX_SCOPE_ORG ? "org" : NULL;
+}
+
+tx_scope_kind db_scope_kind_parse(const char *s)
+{
+    if (s && strcmp(s, "area") == 0)
+        return TX_SCOPE_AREA;
+    if (s && strcmp(s, "org") == 0)
+        return TX_SCOPE_ORG;
+    return TX_SCOPE_NONE;
+}
+
+/* ---- schema version and migrations ---- */
+
+int db_user_version(store_conn *c)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_schema_latest(void)
+{
+    return store_migrations_count;
+}
+
+int db_migrate(store_conn *c, int *applied, tx_err *err)
+{
+    *applied = 0;
+    if (db_exec(c, "BEGIN IMMEDIATE", err))
+        return -1;
+    int v = db_user_version(c);
+    for (int i = v; i < store_migrations_count; i++) {
+        char *msg = NULL;
+        if (sqlite3_exec(c->db, store_migrations[i], NULL, NULL, &msg) != SQLITE_OK) {
+            tx_log("error", "migration %d failed: %s", i + 1, msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+            return tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+        }
+        (*applied)++;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", store_migrations_count > v ? store_migrations_count : v);
+    if (db_exec(c, sql, err) || db_exec(c, "COMMIT", err)) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,57 @@
+/* sqlite/db: the SQLite connection behind store_conn, shared by the files
+ * under store/sqlite/ (one per kind of object). Private to store/. */
+#ifndef TX_STORE_SQLITE_DB_H
+#define TX_STORE_SQLITE_DB_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define DB_STMT_CACHE 128
+
+struct store_conn {
+    sqlite3 *db;
+    struct {
+        const char *sql; /* static string: the cache is keyed by its address */
+        sqlite3_stmt *stmt;
+    } cache[DB_STMT_CACHE];
+};
+
+/* Open a connection with the pragmas tongxin relies on: WAL,
+ * synchronous=FULL, foreign keys, a busy timeout. readonly connections also
+ * set query_only. */
+store_conn *db_conn_open(const char *path, int readonly, int create, tx_err *err);
+void db_conn_close(store_conn *c);
+
+/* A prepared, reset statement for sql (a string literal), cached on c.
+ * Returns NULL on failure with err filled as an internal error. */
+sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err);
+
+/* Execute a statement without results. */
+int db_exec(store_conn *c, const char *sql, tx_err *err);
+
+/* Map the last SQLite failure on c to an error: constraint failures become
+ * 409 with msg_what naming the object, I/O, full and read-only become 503,
+ * the rest 500. The SQLite text is logged, never shown. */
+int db_fail(store_conn *c, const char *where, tx_err *err);
+
+/* Bind helpers: NULL text binds SQL NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int is_null);
+
+/* Column helper: text or NULL as a JSON value (string or null). */
+json_t *db_col_json_text(sqlite3_stmt *st, int i);
+/* Column helper: integer or NULL as JSON. */
+json_t *db_col_json_int(sqlite3_stmt *st, int i);
+
+/* Text of the area or organisation scope kind column. */
+const char *db_scope_kind_name(tx_scope_kind k);
+tx_scope_kind db_scope_kind_parse(const char *s);
+
+/* PRAGMA user_version of the database, -1 on failure. */
+int db_user_version(store_conn *c);
+
+/* Apply the embedded migrations newer than the database, in one transaction. */
+int db_migrate(store_conn *c, int *applied, tx_err *err);
+
+#endif
