@@ -9,8 +9,13 @@
 extern const tx_route api_routes[];
 extern const int api_nroutes;
 
-/* Call once at server start (allocates the login throttles). */
+/* Call once at server start: each resource's own init (throttles,
+ * pre-rendered answers). */
 int api_init(void);
+
+/* about.c */
+int api_about_init(void);
+int api_about(tx_call *call, store_conn *c);
 
 /* health.c */
 int api_healthz(tx_call *call, store_conn *c);
@@ -18,6 +23,7 @@ int api_readyz(tx_call *call, store_conn *c);
 int api_metrics(tx_call *call, store_conn *c);
 
 /* auth.c */
+int api_auth_init(void);
 int api_auth_login(tx_call *call, store_conn *c);
 int api_auth_logout(tx_call *call, store_conn *c);
 int api_auth_me(tx_call *call, store_conn *c);

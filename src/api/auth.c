@@ -20,7 +20,7 @@ static tx_limiter *fail_by_login, *fail_by_ip;
  * known logins take the same time. Made once at start. */
 static char dummy_hash[TX_PWHASH_LEN];
 
-int api_init(void)
+int api_auth_init(void)
 {
     /* 5 failures per login, 30 per address, in 15 minutes. */
     fail_by_login = tx_limiter_new(5, 15 * 60 * 1000, 4096);
