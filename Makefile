@@ -24,7 +24,7 @@ CFLAGS := -std=gnu17 $(OPT) -g -Wall -Wextra -Werror -Wno-missing-field-initiali
 LDLIBS := -lh2o-evloop $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lz -lpthread -lm
 LDFLAGS := $(SANFLAGS)
 
-LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/demo/*.c src/store/*.c src/store/sqlite/*.c \
+LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/demo/*.c src/io/*.c src/store/*.c src/store/sqlite/*.c \
                               src/http/*.c src/api/*.c src/cli/*.c))
 MAIN_SRC := src/main.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))

@@ -28,6 +28,34 @@ int api_auth_login(tx_call *call, store_conn *c);
 int api_auth_logout(tx_call *call, store_conn *c);
 int api_auth_me(tx_call *call, store_conn *c);
 
+/* areas.c */
+int api_areas_list(tx_call *call, store_conn *c);
+int api_areas_get(tx_call *call, store_conn *c);
+int api_areas_create(tx_call *call, store_conn *c);
+int api_areas_update(tx_call *call, store_conn *c);
+int api_areas_delete(tx_call *call, store_conn *c);
+int api_locate(tx_call *call, store_conn *c);
+
+/* organisations.c */
+int api_orgs_list(tx_call *call, store_conn *c);
+int api_orgs_get(tx_call *call, store_conn *c);
+int api_orgs_create(tx_call *call, store_conn *c);
+int api_orgs_update(tx_call *call, store_conn *c);
+int api_orgs_delete(tx_call *call, store_conn *c);
+int api_orgs_csv(tx_call *call, store_conn *c);
+
+/* people.c: people, memberships and the network views */
+int api_people_list(tx_call *call, store_conn *c);
+int api_people_get(tx_call *call, store_conn *c);
+int api_people_create(tx_call *call, store_conn *c);
+int api_people_update(tx_call *call, store_conn *c);
+int api_people_csv(tx_call *call, store_conn *c);
+int api_memberships_list(tx_call *call, store_conn *c);
+int api_memberships_create(tx_call *call, store_conn *c);
+int api_memberships_end(tx_call *call, store_conn *c);
+int api_memberships_csv(tx_call *call, store_conn *c);
+int api_network(tx_call *call, store_conn *c);
+
 /* Principal as JSON: {login, role, scope:{kind,id,code}|null}. */
 json_t *api_principal_json(const tx_principal *p);
 

@@ -43,4 +43,23 @@ int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_ms
     return -1;
 }
 
+int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field, tx_msg id, int a, int b,
+                      const char *what, const char *why_zh, const char *why_en)
+{
+    if (e == NULL)
+        return -1;
+    e->status = status;
+    e->code = code;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    const char *why[2] = {why_zh, why_en};
+    for (int lang = 0; lang < 2; lang++) {
+        /* Templates with two integers (line, column) or one (feature). */
+        if (id == M_IMPORT_CSV)
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, b, what, why[lang]);
+        else
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, what, why[lang]);
+    }
+    return -1;
+}
+
 #pragma GCC diagnostic pop

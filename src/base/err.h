@@ -30,6 +30,13 @@ typedef struct {
  * `return tx_err_set(...)`. */
 int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_msg id, ...);
 
+/* Like tx_err_set for messages whose last argument is a reason that
+ * itself differs by language: the template id takes (int, int, string,
+ * reason) — pass a and b for the integers (b is skipped when the template
+ * has one), what for the string, and the reason in zh and en. */
+int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field, tx_msg id, int a, int b,
+                      const char *what, const char *why_zh, const char *why_en);
+
 /* The message template of id in lang (for callers formatting by hand). */
 const char *tx_msg_text(tx_msg id, tx_lang lang);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/locator.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -69,6 +70,11 @@ int cli_serve(int argc, char **argv)
         store_close(s);
         return 1;
     }
+    if (locator_init(s, &err)) {
+        fprintf(stderr, "tongxin serve: cannot build the boundary index from the stored areas\n");
+        store_close(s);
+        return 1;
+    }
     if (api_init()) {
         fprintf(stderr, "tongxin serve: out of memory\n");
         return 1;
@@ -88,6 +94,7 @@ int cli_serve(int argc, char **argv)
         .nroutes = api_nroutes,
     };
     rc = http_serve(&cfg);
+    locator_shutdown();
     store_close(s);
     return rc;
 }

@@ -2,10 +2,14 @@
 #include "http/call.h"
 
 #include <errno.h>
+#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/time.h"
+#include "base/utf8.h"
 #include "http/query.h"
 
 int call_json(tx_call *call, int status, json_t *body)
@@ -55,6 +59,83 @@ int call_query_id(tx_call *call, const char *name, int64_t *out)
     return 0;
 }
 
+int call_query_double(tx_call *call, const char *name, int required, double min, double max, double *out)
+{
+    const char *v = call_query(call, name);
+    if (v == NULL || *v == '\0') {
+        if (required)
+            return tx_err_set(&call->err, 400, "missing_query", name, M_QUERY_INVALID, name,
+                              call->lang == TX_LANG_ZH ? "必填" : "required");
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || *end != '\0' || !isfinite(d) || d < min || d > max) {
+        char why[96];
+        snprintf(why, sizeof why, call->lang == TX_LANG_ZH ? "必须是 %g 到 %g 之间的数" : "must be a number from %g to %g",
+                 min, max);
+        return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name, why);
+    }
+    *out = d;
+    return 0;
+}
+
+int call_query_date(tx_call *call, const char *name, char out[11])
+{
+    const char *v = call_query(call, name);
+    if (v == NULL || *v == '\0') {
+        /* Today where the deployment is (Asia/Shanghai, no DST). */
+        time_t t = (time_t)(call->now_ms / 1000) + 8 * 3600;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(out, 11, "%Y-%m-%d", &tm);
+        return 0;
+    }
+    int64_t ms;
+    if (strlen(v) != 10 || tx_time_parse(v, 480, &ms, NULL))
+        return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name,
+                          call->lang == TX_LANG_ZH ? "必须是 YYYY-MM-DD 日期" : "must be a YYYY-MM-DD date");
+    memcpy(out, v, 11);
+    return 0;
+}
+
+int call_query_enum(tx_call *call, const char *name, const char *const *values, const char **out)
+{
+    const char *v = call_query(call, name);
+    *out = NULL;
+    if (v == NULL || *v == '\0')
+        return 0;
+    char list[256] = "";
+    for (const char *const *p = values; *p; p++) {
+        if (strcmp(*p, v) == 0) {
+            *out = *p;
+            return 0;
+        }
+        if (strlen(list) + strlen(*p) + 3 < sizeof list) {
+            if (list[0])
+                strcat(list, ", ");
+            strcat(list, *p);
+        }
+    }
+    char why[300];
+    snprintf(why, sizeof why, call->lang == TX_LANG_ZH ? "必须是以下之一：%s" : "must be one of: %s", list);
+    return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name, why);
+}
+
+int call_query_page(tx_call *call, int def, int max, int *limit, int *offset)
+{
+    double l = def, o = 0;
+    if (call_query_double(call, "limit", 0, 1, max, &l) || call_query_double(call, "offset", 0, 0, 1e9, &o))
+        return -1;
+    if (l != (int)l || o != (int)o)
+        return tx_err_set(&call->err, 400, "invalid_query", l != (int)l ? "limit" : "offset", M_QUERY_INVALID,
+                          l != (int)l ? "limit" : "offset", call->lang == TX_LANG_ZH ? "必须是整数" : "must be an integer");
+    *limit = (int)l;
+    *offset = (int)o;
+    return 0;
+}
+
 int call_param_id(tx_call *call, int i, int64_t *out)
 {
     if (i >= call->nparams || parse_id(call->params[i], out))
@@ -97,7 +178,7 @@ int call_body_str(tx_call *call, const char *field, int required, int max_chars,
     if (strlen(s) != len || text_chars(s, len, &chars))
         return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_INVALID, field,
                           call->lang == TX_LANG_ZH ? "含有控制字符" : "contains control characters");
-    if (!http_utf8_valid(s, len))
+    if (!tx_utf8_valid(s, len))
         return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_BAD_UTF8, field);
     if (chars > max_chars)
         return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TOO_LONG, field, max_chars);
@@ -152,7 +233,7 @@ int call_body_only(tx_call *call, const char *const *allowed)
         if (!ok) {
             char shown[64];
             /* The name is echoed back: keep it short and printable. */
-            snprintf(shown, sizeof shown, "%s", http_utf8_valid(key, strlen(key)) ? key : "?");
+            snprintf(shown, sizeof shown, "%s", tx_utf8_valid(key, strlen(key)) ? key : "?");
             return tx_err_set(&call->err, 400, "unknown_field", shown, M_FIELD_UNKNOWN, shown);
         }
     }

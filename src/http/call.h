@@ -83,6 +83,10 @@ struct tx_call {
      * on a reader, then store the session on the writer) sets this; the call
      * is then queued on the writer with it as the handler. */
     tx_handler then_write;
+    /* Called once the call's write is durable (on the writer thread, after
+     * the commit), for work that must see committed data: a write handler
+     * that changes areas sets it to refresh the locator. */
+    void (*on_committed)(tx_call *call);
 
     /* ---- private to http/ ---- */
     store_job job;
@@ -103,6 +107,22 @@ const char *call_query(const tx_call *call, const char *name);
 /* Parse query parameter name as a positive id; 0 when absent; -1 (with the
  * call's error set) when malformed. */
 int call_query_id(tx_call *call, const char *name, int64_t *out);
+
+/* Parse query parameter name as a finite number in [min, max]. Returns 0
+ * (absent: 0 and *out untouched unless required, which fails with 400),
+ * or -1 with a 400 naming the parameter. */
+int call_query_double(tx_call *call, const char *name, int required, double min, double max, double *out);
+
+/* Query parameter name as a YYYY-MM-DD date (out has 11 bytes); absent:
+ * today in the deployment's time zone (UTC+8). -1 with a 400 when malformed. */
+int call_query_date(tx_call *call, const char *name, char out[11]);
+
+/* Query parameter name as one of the NULL-terminated values (NULL when
+ * absent); -1 with a 400 listing them when it is something else. */
+int call_query_enum(tx_call *call, const char *name, const char *const *values, const char **out);
+
+/* limit / offset paging: limit 1..max (default def), offset >= 0. */
+int call_query_page(tx_call *call, int def, int max, int *limit, int *offset);
 
 /* Path parameter i parsed as a positive id; -1 with a 404 set when not. */
 int call_param_id(tx_call *call, int i, int64_t *out);

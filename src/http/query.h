@@ -16,7 +16,4 @@ long http_pct_decode(const char *src, size_t len, char *out, int plus_is_space);
  * are more than max. */
 int http_query_parse(const char *q, size_t len, char **names, char **values, int max, char **buf);
 
-/* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
-int http_utf8_valid(const char *s, size_t len);
-
 #endif

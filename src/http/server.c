@@ -34,6 +34,7 @@
 #include "base/secret.h"
 #include "base/time.h"
 #include "http/metrics.h"
+#include "base/utf8.h"
 #include "http/query.h"
 
 typedef struct loop_ctx loop_ctx;
@@ -158,7 +159,7 @@ static void respond(h2o_req_t *req, tx_call *call)
         h2o_send_inline(req, call->out_raw, call->out_raw_len);
         return;
     }
-    char *text = json_dumps(call->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(call->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     add_header(req, "content-type", "application/json; charset=utf-8", 31);
     if (text == NULL) {
         req->res.content_length = 2;
@@ -261,6 +262,8 @@ static void job_complete(store_job *job)
         json_decref(call->out);
         call->out = NULL;
     }
+    if (call->err.status == 0 && job->write && call->on_committed)
+        call->on_committed(call);
     if (call->err.status == 0 && call->then_write) {
         job->write = 1;
         store_submit(S.cfg->store, job);
@@ -396,7 +399,7 @@ static int read_json_body(h2o_req_t *req, tx_call *call)
     call->body = json_loadb(req->entity.base ? req->entity.base : "", req->entity.len, JSON_REJECT_DUPLICATES, &je);
     if (call->body == NULL) {
         const char *why = call->lang == TX_LANG_ZH ? "无法解析" : je.text;
-        if (!http_utf8_valid(je.text, strlen(je.text)))
+        if (!tx_utf8_valid(je.text, strlen(je.text)))
             why = "?";
         return tx_err_set(&call->err, 400, "malformed_json", "body", M_BAD_JSON, je.line, je.column, why);
     }
@@ -459,7 +462,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
         if (idx == -1) {
             char shown[128];
             snprintf(shown, sizeof shown, "%.*s", (int)(path.len < 100 ? path.len : 100), path.base);
-            if (!http_utf8_valid(shown, strlen(shown)))
+            if (!tx_utf8_valid(shown, strlen(shown)))
                 snprintf(shown, sizeof shown, "?");
             tx_err_set(&call->err, 404, "not_found", NULL, M_NOT_FOUND_ROUTE, shown);
         } else if (idx == -2) {

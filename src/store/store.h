@@ -137,6 +137,144 @@ int store_apikey_revoke(store_conn *c, int64_t id, tx_err *err);
 /* Returns 0 and fills p, 1 when unknown or revoked, -1 on failure. */
 int store_apikey_resolve(store_conn *c, const char *key_hash, tx_principal *p, tx_err *err);
 
+/* ---- The network: areas ---- */
+
+/* One area as given to the store (already validated by the caller: kinds
+ * are known codes, the geometry is valid GeoJSON text). NULL / has_* = 0
+ * means absent. */
+typedef struct {
+    const char *kind, *code, *name, *name_en, *parent_code;
+    const char *geometry; /* GeoJSON geometry, compact text */
+    const char *founded, *notes;
+    const char *extra;    /* other properties as a JSON object text */
+    int64_t population_registered, population_resident, households;
+    int has_population_registered, has_population_resident, has_households;
+} store_area_in;
+
+typedef struct {
+    const char *kind;      /* NULL: any */
+    int64_t parent_id;     /* 0: any */
+    const char *name;      /* substring of the zh or en name; NULL: any */
+    int with_geometry;     /* include boundaries */
+} store_area_filter;
+
+/* A GeoJSON FeatureCollection of matching areas; properties: id, kind,
+ * code, name, name_en, parent_id, parent_code, population_registered,
+ * population_resident, households, founded, notes and the extra ones. */
+int store_area_list(store_conn *c, const store_area_filter *f, json_t **out, tx_err *err);
+
+/* One area as a Feature; 404 when there is none. */
+int store_area_get(store_conn *c, int64_t id, json_t **out, tx_err *err);
+
+/* The id of the area with this code; 404 when none. */
+int store_area_id_by_code(store_conn *c, const char *code, int64_t *id, tx_err *err);
+
+/* Ids of the area and its ancestors, nearest first (for authorization). */
+int store_area_ancestry(store_conn *c, int64_t id, int64_t *ids, int max, int *n, tx_err *err);
+
+/* Insert an area, or replace the one with the same code when replace is
+ * set. The parent is found by code (400 naming parent_code when unknown). */
+int store_area_put(store_conn *c, const store_area_in *a, int replace, int64_t *id_out, tx_err *err);
+
+/* Replace the fields of area id (its code may change; 409 on a clash). */
+int store_area_update(store_conn *c, int64_t id, const store_area_in *a, tx_err *err);
+
+/* Delete an area; 409 when areas, organisations or accounts still refer to it. */
+int store_area_delete(store_conn *c, int64_t id, tx_err *err);
+
+/* Every area in the export format (FeatureCollection with parent_code),
+ * parents before children. */
+int store_area_export(store_conn *c, json_t **out, tx_err *err);
+
+/* Every area with a boundary, for the locator: arrays of id, kind code,
+ * parent id, code, name, and geometry text, as a JSON array of
+ * [id, kind, parent_id, code, name, geometry] rows. */
+int store_area_rows(store_conn *c, json_t **out, tx_err *err);
+
+/* ---- The network: organisations, people, memberships ---- */
+
+typedef struct {
+    const char *code, *kind, *unit_type, *name, *name_en, *area_code, *parent_code, *notes;
+    const char *manages; /* ';'-separated compound codes (property companies) */
+} store_org_in;
+
+typedef struct {
+    const char *kind, *unit_type, *q; /* NULL: any */
+    int64_t area_id;                  /* in this area or below it; 0: any */
+    int64_t parent_id;                /* 0: any */
+    int limit, offset;
+} store_org_filter;
+
+/* Organisations as {items:[…], total}; each item: id, code, kind,
+ * unit_type, name, name_en, area {id, code, name, kind}, parent_id,
+ * parent_code, manages [codes], notes. */
+int store_org_list(store_conn *c, const store_org_filter *f, json_t **out, tx_err *err);
+int store_org_get(store_conn *c, int64_t id, json_t **out, tx_err *err);
+int store_org_put(store_conn *c, const store_org_in *o, int replace, int64_t *id_out, tx_err *err);
+int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *err);
+int store_org_delete(store_conn *c, int64_t id, tx_err *err);
+/* The area ids (the org's area and its ancestors) and org ids (the org and
+ * its parents) that place an organisation, for authorization. */
+int store_org_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
+                    tx_err *err);
+
+typedef struct {
+    const char *code, *name, *phone, *notes;
+    int party_member;
+} store_person_in;
+
+typedef struct {
+    const char *q;        /* name or code substring */
+    int64_t area_id;      /* people with a current membership in an org in this area (or below); 0: any */
+    int64_t org_id;       /* people with a current membership in this org; 0: any */
+    int limit, offset;
+} store_person_filter;
+
+/* People as {items:[…], total}. with_personal adds name and phone; without
+ * it only id, code, party_member and the count of memberships. */
+int store_person_list(store_conn *c, const store_person_filter *f, int with_personal, json_t **out, tx_err *err);
+int store_person_get(store_conn *c, int64_t id, int with_personal, json_t **out, tx_err *err);
+int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, tx_err *err);
+int store_person_update(store_conn *c, int64_t id, const store_person_in *p, tx_err *err);
+/* The area ids where a person holds a current membership (the orgs' areas
+ * and their ancestors), for deciding who may see their personal data. */
+int store_person_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
+                       tx_err *err);
+
+typedef struct {
+    const char *person_code, *org_code, *role, *represents_code, *start_date, *end_date;
+    int64_t person_id, org_id, represents_id; /* used when the codes are NULL */
+} store_membership_in;
+
+int store_membership_add(store_conn *c, const store_membership_in *m, int64_t *id_out, tx_err *err);
+/* End a membership on end_date (YYYY-MM-DD); 409 when already ended or
+ * when end_date is before its start. */
+int store_membership_end(store_conn *c, int64_t id, const char *end_date, tx_err *err);
+/* The organisation of membership id; 404 when none. */
+int store_membership_org(store_conn *c, int64_t id, int64_t *org_id, tx_err *err);
+
+/* Memberships of an organisation or a person (one of the ids non-zero),
+ * current on as_of (YYYY-MM-DD; NULL for all), with person names when
+ * with_personal. */
+int store_membership_list(store_conn *c, int64_t org_id, int64_t person_id, const char *as_of, int with_personal,
+                          json_t **out, tx_err *err);
+
+/* The big committee of a community on as_of (YYYY-MM-DD): its party
+ * organisation, cadres, part-time members with the units they represent,
+ * member units by type, compound branches, owners' committees, property
+ * companies, associations, venues, volunteer teams, women's federations —
+ * with counts. Names of office holders are public; phones never appear. */
+int store_network_community(store_conn *c, int64_t community_id, const char *as_of, json_t **out, tx_err *err);
+
+/* The whole deployment on as_of: per community counts, and totals. */
+int store_network_overview(store_conn *c, const char *as_of, json_t **out, tx_err *err);
+
+/* CSV exports in the import formats. with_personal (people) adds name and
+ * phone columns' values; without it they are empty. */
+int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
+int store_person_export_csv(store_conn *c, int with_personal, char **out, size_t *len, tx_err *err);
+int store_membership_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
+
 /* ---- Figures ---- */
 
 /* Counts of everything kept: {"areas":{"street":1,…},"organisations":{…},

@@ -35,6 +35,9 @@ int db_exec(store_conn *c, const char *sql, tx_err *err);
  * the rest 500. The SQLite text is logged, never shown. */
 int db_fail(store_conn *c, const char *where, tx_err *err);
 
+/* A 404 naming what ("area") and its id. Returns -1. */
+int db_not_found(tx_err *err, const char *what, int64_t id);
+
 /* Bind helpers: NULL text binds SQL NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int is_null);

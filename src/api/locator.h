@@ -1,0 +1,39 @@
+/* locator: the in-memory boundary index the server answers "where is this
+ * point?" from (GET /api/v1/locate, routing of reports). Built at start,
+ * rebuilt in the background after areas change; safe from any thread. */
+#ifndef TX_API_LOCATOR_H
+#define TX_API_LOCATOR_H
+
+#include <jansson.h>
+
+#include "domain/network.h"
+#include "store/store.h"
+
+typedef struct {
+    int64_t id; /* 0: none of this kind */
+    tx_area_kind kind;
+    char code[68];
+    char name[128];
+} locator_area;
+
+typedef struct {
+    locator_area area[TX_AREA__COUNT]; /* indexed by tx_area_kind */
+    int inside_red_line;
+} locator_result;
+
+/* Build the first index from the store (synchronously, before serving). */
+int locator_init(store *s, tx_err *err);
+
+/* Rebuild from committed areas on a store reader and swap it in. */
+void locator_refresh(void);
+
+/* Drop the index (at shutdown). */
+void locator_shutdown(void);
+
+/* Locate a point. Returns 0, or -1 when there is no index yet. */
+int locator_locate(double lat, double lng, locator_result *out);
+
+/* {id, code, name, kind} of a found area, or JSON null. */
+json_t *locator_area_json(const locator_area *a);
+
+#endif

@@ -1,0 +1,12 @@
+/* utf8: validation of UTF-8 text received from outside (JSON strings,
+ * query strings, CSV fields). */
+#ifndef TX_BASE_UTF8_H
+#define TX_BASE_UTF8_H
+
+#include <stddef.h>
+
+/* 1 when s[0..len) is valid UTF-8: no overlong forms, no surrogates,
+ * nothing above U+10FFFF, no truncated sequence. */
+int tx_utf8_valid(const char *s, size_t len);
+
+#endif

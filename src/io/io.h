@@ -1,0 +1,35 @@
+/* io: the exchange formats of tongxin — areas as GeoJSON, organisations,
+ * people and memberships as CSV — read into the store and written out.
+ *
+ * Imports run inside one write transaction supplied by the caller (the CLI
+ * through store_sync, the API as a write job): they check everything
+ * first, and any error leaves the store as it was. Errors name the place:
+ * the feature index and property, or the CSV line and column. */
+#ifndef TX_IO_IO_H
+#define TX_IO_IO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* Children may stick out of their parent, and siblings overlap, by this
+ * much before an import is refused: survey data is never exact. */
+#define IO_GEO_TOLERANCE_M 1.0
+
+/* Import a FeatureCollection of areas (insert, or replace by code). */
+int io_import_areas(store_conn *c, json_t *doc, int *count, tx_err *err);
+
+/* Import CSV text (UTF-8, header row) of organisations, people or
+ * memberships; the header must be exactly the export header. */
+int io_import_organisations(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
+int io_import_people(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
+int io_import_memberships(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
+
+/* Field checks shared by importers and the API. */
+int io_valid_code(const char *s);                                 /* 1-64 of [A-Za-z0-9._-] */
+int io_valid_text(const char *s, size_t max_chars, int multiline); /* UTF-8, no controls */
+int io_valid_date(const char *s, int allow_month);                /* YYYY-MM-DD (or YYYY-MM) */
+int io_valid_phone(const char *s);                                /* digits, + - space, 3-20 */
+
+#endif
