@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined   a sanitizer build in build/san-address-undefined/
 
 CC ?= cc
+comma := ,
 SANITIZE ?=
 ifeq ($(SANITIZE),)
   BUILD := build
@@ -16,7 +17,6 @@ else
   SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=undefined
   OPT := -O1
 endif
-comma := ,
 
 PKGS := jansson libsodium sqlite3 openssl
 CFLAGS := -std=gnu17 $(OPT) -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
