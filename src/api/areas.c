@@ -136,8 +136,7 @@ int api_areas_update(tx_call *call, store_conn *c)
     json_t *code = json_object_get(patch, "code");
     if (code && !json_equal(code, json_object_get(props, "code"))) {
         json_decref(cur);
-        return tx_err_set(&call->err, 400, "invalid_field", "properties.code", M_FIELD_INVALID, "properties.code",
-                          call->lang == TX_LANG_ZH ? "编码不能修改" : "the code cannot be changed");
+        return tx_err_invalid(&call->err, "properties.code", "编码不能修改", "the code cannot be changed");
     }
     /* Merge: the API's read-only properties out, the patch in (null removes). */
     json_object_del(props, "id");

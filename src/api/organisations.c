@@ -78,18 +78,14 @@ static int read_org(tx_call *call, store_org_in *o, json_t *cur)
     tx_org_kind kind;
     tx_unit_type ut;
     if (!io_valid_code(o->code))
-        return tx_err_set(&call->err, 400, "invalid_field", "code", M_FIELD_INVALID, "code",
-                          call->lang == TX_LANG_ZH ? "只能是 1-64 个字母、数字或 - _ ." : "1-64 letters, digits or - _ .");
+        return tx_err_invalid(&call->err, "code", "只能是 1-64 个字母、数字或 - _ .", "1-64 letters, digits or - _ .");
     if (tx_org_kind_parse(o->kind, &kind))
-        return tx_err_set(&call->err, 400, "invalid_field", "kind", M_FIELD_INVALID, "kind",
-                          call->lang == TX_LANG_ZH ? "未知的组织类型" : "unknown organisation kind");
+        return tx_err_invalid(&call->err, "kind", "未知的组织类型", "unknown organisation kind");
     if (kind == TX_ORG_MEMBER_UNIT ? (o->unit_type == NULL || tx_unit_type_parse(o->unit_type, &ut)) : o->unit_type != NULL)
-        return tx_err_set(&call->err, 400, "invalid_field", "unit_type", M_FIELD_INVALID, "unit_type",
-                          call->lang == TX_LANG_ZH ? "成员单位必须有已知的单位类型，其他组织不能有"
-                                                   : "member units need a known unit type; other kinds have none");
+        return tx_err_invalid(&call->err, "unit_type", "成员单位必须有已知的单位类型，其他组织不能有",
+                              "member units need a known unit type; other kinds have none");
     if (o->manages && kind != TX_ORG_PROPERTY_COMPANY)
-        return tx_err_set(&call->err, 400, "invalid_field", "manages", M_FIELD_INVALID, "manages",
-                          call->lang == TX_LANG_ZH ? "只有物业公司管理小区" : "only property companies manage compounds");
+        return tx_err_invalid(&call->err, "manages", "只有物业公司管理小区", "only property companies manage compounds");
     return 0;
 }
 
@@ -101,8 +97,7 @@ static int authorize_area(tx_call *call, store_conn *c, const char *area_code)
     if (area_code && (store_area_id_by_code(c, area_code, &id, &call->err) ||
                       store_area_ancestry(c, id, anc, 16, &n, &call->err))) {
         if (call->err.status == 404)
-            tx_err_set(&call->err, 400, "invalid_field", "area_code", M_FIELD_INVALID, "area_code",
-                       call->lang == TX_LANG_ZH ? "没有这个编码的区域" : "no area has this code");
+            tx_err_invalid(&call->err, "area_code", "没有这个编码的区域", "no area has this code");
         return -1;
     }
     tx_place place = {.areas = anc, .n_areas = n};

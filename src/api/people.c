@@ -87,11 +87,9 @@ static int read_person(tx_call *call, store_person_in *p, int create)
         call_body_bool(call, "party_member", 0, &p->party_member) || call_body_str(call, "notes", 0, 2000, &p->notes))
         return -1;
     if (p->code && !io_valid_code(p->code))
-        return tx_err_set(&call->err, 400, "invalid_field", "code", M_FIELD_INVALID, "code",
-                          call->lang == TX_LANG_ZH ? "只能是 1-64 个字母、数字或 - _ ." : "1-64 letters, digits or - _ .");
+        return tx_err_invalid(&call->err, "code", "只能是 1-64 个字母、数字或 - _ .", "1-64 letters, digits or - _ .");
     if (p->phone && !io_valid_phone(p->phone))
-        return tx_err_set(&call->err, 400, "invalid_field", "phone", M_FIELD_INVALID, "phone",
-                          call->lang == TX_LANG_ZH ? "只能包含数字、+、- 和空格" : "digits, +, - and spaces only");
+        return tx_err_invalid(&call->err, "phone", "只能包含数字、+、- 和空格", "digits, +, - and spaces only");
     return 0;
 }
 
@@ -151,8 +149,7 @@ static int authorize_org(tx_call *call, store_conn *c, int64_t org_id, tx_action
     int na, no;
     if (store_org_place(c, org_id, areas, &na, orgs, &no, 16, &call->err)) {
         if (call->err.status == 404)
-            tx_err_set(&call->err, 400, "invalid_field", "org_id", M_FIELD_INVALID, "org_id",
-                       call->lang == TX_LANG_ZH ? "没有这个组织" : "no such organisation");
+            tx_err_invalid(&call->err, "org_id", "没有这个组织", "no such organisation");
         return -1;
     }
     tx_place place = {.areas = areas, .n_areas = na, .orgs = orgs, .n_orgs = no};
@@ -168,8 +165,7 @@ int api_memberships_list(tx_call *call, store_conn *c)
         call_query_date(call, "as_of", as_of))
         return -1;
     if (org == 0 && person == 0)
-        return tx_err_set(&call->err, 400, "missing_query", "org", M_QUERY_INVALID, "org",
-                          call->lang == TX_LANG_ZH ? "需要 org 或 person" : "give org or person");
+        return tx_err_set_reason(&call->err, 400, "missing_query", "org", M_QUERY_INVALID, 0, 0, "org", "需要 org 或 person", "give org or person");
     /* Names are shown to staff whose scope covers the organisation. */
     int personal = org && tx_role_is_staff(call->who.role);
     if (personal) {
@@ -199,17 +195,14 @@ int api_memberships_create(tx_call *call, store_conn *c)
         call_body_str(call, "start_date", 1, 10, &m.start_date) || call_body_str(call, "end_date", 0, 10, &m.end_date))
         return -1;
     if (tx_membership_role_parse(m.role, &role))
-        return tx_err_set(&call->err, 400, "invalid_field", "role", M_FIELD_INVALID, "role",
-                          call->lang == TX_LANG_ZH ? "未知的角色" : "unknown role");
+        return tx_err_invalid(&call->err, "role", "未知的角色", "unknown role");
     if ((role == TX_MROLE_PART_TIME_MEMBER) != (m.represents_id != 0))
-        return tx_err_set(&call->err, 400, "invalid_field", "represents_id", M_FIELD_INVALID, "represents_id",
-                          call->lang == TX_LANG_ZH ? "兼职委员必须且只有兼职委员注明所代表的成员单位"
-                                                   : "part-time members, and only they, represent a member unit");
+        return tx_err_invalid(&call->err, "represents_id", "兼职委员必须且只有兼职委员注明所代表的成员单位",
+                              "part-time members, and only they, represent a member unit");
     if (!io_valid_date(m.start_date, 0))
-        return tx_err_set(&call->err, 400, "invalid_field", "start_date", M_FIELD_INVALID, "start_date", "YYYY-MM-DD");
+        return tx_err_invalid(&call->err, "start_date", "必须是 YYYY-MM-DD 日期", "must be a YYYY-MM-DD date");
     if (m.end_date && (!io_valid_date(m.end_date, 0) || strcmp(m.end_date, m.start_date) < 0))
-        return tx_err_set(&call->err, 400, "invalid_field", "end_date", M_FIELD_INVALID, "end_date",
-                          call->lang == TX_LANG_ZH ? "必须是不早于开始日期的 YYYY-MM-DD" : "a YYYY-MM-DD not before start_date");
+        return tx_err_invalid(&call->err, "end_date", "必须是不早于开始日期的 YYYY-MM-DD", "a YYYY-MM-DD not before start_date");
     char actor[96];
     call_actor(call, actor, sizeof actor);
     if (authorize_org(call, c, m.org_id, TX_ACT_ORG_WRITE) || store_membership_add(c, &m, &id, &call->err) ||
@@ -227,7 +220,7 @@ int api_memberships_end(tx_call *call, store_conn *c)
     if (call_param_id(call, 0, &id) || call_body_only(call, fields) || call_body_str(call, "end_date", 1, 10, &end))
         return -1;
     if (!io_valid_date(end, 0))
-        return tx_err_set(&call->err, 400, "invalid_field", "end_date", M_FIELD_INVALID, "end_date", "YYYY-MM-DD");
+        return tx_err_invalid(&call->err, "end_date", "必须是 YYYY-MM-DD 日期", "must be a YYYY-MM-DD date");
     if (store_membership_org(c, id, &org_id, &call->err))
         return -1;
     char actor[96];

@@ -53,11 +53,15 @@ int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     const char *why[2] = {why_zh, why_en};
     for (int lang = 0; lang < 2; lang++) {
-        /* Templates with two integers (line, column) or one (feature). */
+        const char *w = why[lang] ? why[lang] : "";
         if (id == M_IMPORT_CSV)
-            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, b, what, why[lang]);
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, b, what, w);
+        else if (id == M_IMPORT_FEATURE)
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, what, w);
+        else if (id == M_FIELD_INVALID || id == M_QUERY_INVALID)
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], what, w);
         else
-            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], a, what, why[lang]);
+            snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], w);
     }
     return -1;
 }

@@ -30,12 +30,26 @@ typedef struct {
  * `return tx_err_set(...)`. */
 int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_msg id, ...);
 
-/* Like tx_err_set for messages whose last argument is a reason that
- * itself differs by language: the template id takes (int, int, string,
- * reason) — pass a and b for the integers (b is skipped when the template
- * has one), what for the string, and the reason in zh and en. */
+/* Like tx_err_set for messages whose last argument is a reason that itself
+ * differs by language. The arguments the template takes:
+ *   M_IMPORT_CSV (a = line, b = column, what, reason)
+ *   M_IMPORT_FEATURE (a = feature index, what, reason)
+ *   M_FIELD_INVALID, M_QUERY_INVALID (what = the field, reason)
+ *   any other one-string template, e.g. M_CONFLICT (reason). */
 int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field, tx_msg id, int a, int b,
                       const char *what, const char *why_zh, const char *why_en);
+
+/* 400 invalid_field naming field, with a reason in both languages. */
+#define tx_err_invalid(e, field, zh, en)                                                                               \
+    tx_err_set_reason((e), 400, "invalid_field", (field), M_FIELD_INVALID, 0, 0, (field), (zh), (en))
+
+/* 400 invalid_query naming the query parameter. */
+#define tx_err_query(e, name, zh, en)                                                                                  \
+    tx_err_set_reason((e), 400, "invalid_query", (name), M_QUERY_INVALID, 0, 0, (name), (zh), (en))
+
+/* 409 with a reason in both languages. */
+#define tx_err_conflict(e, code, field, zh, en)                                                                        \
+    tx_err_set_reason((e), 409, (code), (field), M_CONFLICT, 0, 0, NULL, (zh), (en))
 
 /* The message template of id in lang (for callers formatting by hand). */
 const char *tx_msg_text(tx_msg id, tx_lang lang);

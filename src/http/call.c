@@ -55,7 +55,7 @@ int call_query_id(tx_call *call, const char *name, int64_t *out)
     if (v == NULL || *v == '\0')
         return 0;
     if (parse_id(v, out))
-        return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name, "not a positive integer id");
+        return tx_err_set_reason(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, 0, 0, name, "必须是正整数编号", "not a positive integer id");
     return 0;
 }
 
@@ -64,8 +64,7 @@ int call_query_double(tx_call *call, const char *name, int required, double min,
     const char *v = call_query(call, name);
     if (v == NULL || *v == '\0') {
         if (required)
-            return tx_err_set(&call->err, 400, "missing_query", name, M_QUERY_INVALID, name,
-                              call->lang == TX_LANG_ZH ? "必填" : "required");
+            return tx_err_set_reason(&call->err, 400, "missing_query", name, M_QUERY_INVALID, 0, 0, name, "必填", "required");
         return 0;
     }
     char *end;
@@ -94,8 +93,7 @@ int call_query_date(tx_call *call, const char *name, char out[11])
     }
     int64_t ms;
     if (strlen(v) != 10 || tx_time_parse(v, 480, &ms, NULL))
-        return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name,
-                          call->lang == TX_LANG_ZH ? "必须是 YYYY-MM-DD 日期" : "must be a YYYY-MM-DD date");
+        return tx_err_query(&call->err, name, "必须是 YYYY-MM-DD 日期", "must be a YYYY-MM-DD date");
     memcpy(out, v, 11);
     return 0;
 }
@@ -176,8 +174,7 @@ int call_body_str(tx_call *call, const char *field, int required, int max_chars,
     /* jansson already refuses invalid UTF-8 in a document; an escaped NUL
      * (\u0000) still arrives here and is refused with the controls. */
     if (strlen(s) != len || text_chars(s, len, &chars))
-        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_INVALID, field,
-                          call->lang == TX_LANG_ZH ? "含有控制字符" : "contains control characters");
+        return tx_err_invalid(&call->err, field, "含有控制字符", "contains control characters");
     if (!tx_utf8_valid(s, len))
         return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_BAD_UTF8, field);
     if (chars > max_chars)

@@ -441,8 +441,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
         char *names[CALL_MAX_QUERY], *values[CALL_MAX_QUERY];
         int n = http_query_parse(q, qlen, names, values, CALL_MAX_QUERY, &call->query_buf);
         if (n < 0) {
-            tx_err_set(&call->err, 400, "invalid_query", "query", M_QUERY_INVALID, "?",
-                       "malformed query string");
+            tx_err_set_reason(&call->err, 400, "invalid_query", "query", M_QUERY_INVALID, 0, 0, "?", "查询字符串格式错误", "malformed query string");
         } else {
             for (int k = 0; k < n; k++) {
                 call->query[k].name = names[k];

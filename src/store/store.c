@@ -57,8 +57,7 @@ static int parse_url(const char *url, char *path, size_t pathsz, tx_err *err)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         fprintf(stderr, "tongxin: this build has no PostgreSQL backend yet; use sqlite:PATH\n");
-        return tx_err_set(err, 400, "unsupported_store", "db", M_FIELD_INVALID, "db",
-                          "this build has no PostgreSQL backend yet");
+        return tx_err_set_reason(err, 400, "unsupported_store", "db", M_FIELD_INVALID, 0, 0, "db", "此版本尚无 PostgreSQL 存储后端", "this build has no PostgreSQL backend yet");
     }
     const char *p = url;
     if (strncmp(p, "sqlite://", 9) == 0)
@@ -66,9 +65,9 @@ static int parse_url(const char *url, char *path, size_t pathsz, tx_err *err)
     else if (strncmp(p, "sqlite:", 7) == 0)
         p += 7;
     else if (strstr(p, "://") != NULL)
-        return tx_err_set(err, 400, "unsupported_store", "db", M_FIELD_INVALID, "db", "unknown store URL scheme");
+        return tx_err_set_reason(err, 400, "unsupported_store", "db", M_FIELD_INVALID, 0, 0, "db", "未知的存储地址格式", "unknown store URL scheme");
     if (*p == '\0' || strlen(p) >= pathsz)
-        return tx_err_set(err, 400, "invalid_field", "db", M_FIELD_INVALID, "db", "empty or too long path");
+        return tx_err_set_reason(err, 400, "invalid_field", "db", M_FIELD_INVALID, 0, 0, "db", "路径为空或过长", "empty or too long path");
     snprintf(path, pathsz, "%s", p);
     return 0;
 }
@@ -98,8 +97,7 @@ int store_open(const char *url, const store_options *opt, store **out, tx_err *e
                 s->path, v, store_schema_latest());
         db_conn_close(s->wconn);
         free(s);
-        return tx_err_set(err, 409, "schema_too_new", "db", M_FIELD_INVALID, "db",
-                          "the database is newer than this binary");
+        return tx_err_set_reason(err, 409, "schema_too_new", "db", M_FIELD_INVALID, 0, 0, "db", "数据库版本比本程序新", "the database is newer than this binary");
     }
     queue_init(&s->wq);
     queue_init(&s->rq);
@@ -121,11 +119,16 @@ int store_schema_version(store *s)
 int store_sync(store *s, int write, int (*fn)(store_conn *c, void *arg, tx_err *err), void *arg, tx_err *err)
 {
     store_conn *c = s->wconn;
-    if (!write)
-        return fn(c, arg, err);
+    if (!write) {
+        int rc = fn(c, arg, err);
+        db_conn_idle(c);
+        return rc;
+    }
     if (db_exec(c, "BEGIN IMMEDIATE", err))
         return -1;
-    if (fn(c, arg, err)) {
+    int rc = fn(c, arg, err);
+    db_conn_idle(c);
+    if (rc) {
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -215,6 +218,7 @@ static void *reader_main(void *arg)
         if (j->run(j, c) != 0 && j->err.status == 0)
             tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
         /* A read must not leave a transaction open (it would pin the WAL). */
+        db_conn_idle(c);
         if (!sqlite3_get_autocommit(c->db))
             sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
         j->complete(j);
@@ -250,7 +254,9 @@ static void run_batch(store *s, store_job *batch, int n)
                 ok = 0;
                 break;
             }
-            if (j->run(j, c) != 0) {
+            int rc = j->run(j, c);
+            db_conn_idle(c);
+            if (rc != 0) {
                 if (j->err.status == 0)
                     tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
                 sqlite3_exec(c->db, "ROLLBACK TO job", NULL, NULL, NULL);

@@ -10,8 +10,7 @@ int store_scope_resolve(store_conn *c, tx_role role, const char *code, tx_scope 
     memset(out, 0, sizeof *out);
     if (want == TX_SCOPE_NONE) {
         if (code && *code)
-            return tx_err_set(err, 400, "invalid_field", "scope", M_FIELD_INVALID, "scope",
-                              "this role has no scope");
+            return tx_err_set_reason(err, 400, "invalid_field", "scope", M_FIELD_INVALID, 0, 0, "scope", "此角色没有管辖范围", "this role has no scope");
         return 0;
     }
     if (code == NULL || *code == '\0')
@@ -26,8 +25,9 @@ int store_scope_resolve(store_conn *c, tx_role role, const char *code, tx_scope 
     if (rc != SQLITE_ROW) {
         if (rc != SQLITE_DONE)
             return db_fail(c, "scope", err);
-        return tx_err_set(err, 400, "invalid_field", "scope", M_FIELD_INVALID, "scope",
-                          want == TX_SCOPE_AREA ? "no area has this code" : "no organisation has this code");
+        return tx_err_set_reason(err, 400, "invalid_field", "scope", M_FIELD_INVALID, 0, 0, "scope",
+                                 want == TX_SCOPE_AREA ? "没有这个编码的区域" : "没有这个编码的组织",
+                                 want == TX_SCOPE_AREA ? "no area has this code" : "no organisation has this code");
     }
     const char *kind = (const char *)sqlite3_column_text(st, 1);
     /* A grid worker's scope is a grid, community staff's a community, a
@@ -42,8 +42,7 @@ int store_scope_resolve(store_conn *c, tx_role role, const char *code, tx_scope 
     else if (role == TX_ROLE_DEPARTMENT_STAFF)
         fits = strcmp(kind, "district_department") == 0;
     if (!fits)
-        return tx_err_set(err, 400, "invalid_field", "scope", M_FIELD_INVALID, "scope",
-                          "the scope is not the right kind of area or organisation for this role");
+        return tx_err_set_reason(err, 400, "invalid_field", "scope", M_FIELD_INVALID, 0, 0, "scope", "管辖范围的区域或组织类型与角色不符", "the scope is not the right kind of area or organisation for this role");
     out->kind = want;
     out->id = sqlite3_column_int64(st, 0);
     snprintf(out->code, sizeof out->code, "%s", code);

@@ -164,8 +164,7 @@ static int parent_id_of(store_conn *c, const char *code, int64_t *out, tx_err *e
     db_bind_text(st, 1, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
-        return tx_err_set(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, "parent_code",
-                          "no area has this code");
+        return tx_err_set_reason(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, 0, 0, "parent_code", "没有这个编码的区域", "no area has this code");
     if (rc != SQLITE_ROW)
         return db_fail(c, "area parent", err);
     *out = sqlite3_column_int64(st, 0);
@@ -234,8 +233,7 @@ int store_area_update(store_conn *c, int64_t id, const store_area_in *a, tx_err 
     if (parent_id_of(c, a->parent_code, &parent_id, err))
         return -1;
     if (parent_id == id)
-        return tx_err_set(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, "parent_code",
-                          "an area cannot be its own parent");
+        return tx_err_set_reason(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, 0, 0, "parent_code", "区域不能是自己的上级", "an area cannot be its own parent");
     sqlite3_stmt *st = db_stmt(c, clash, err);
     if (!st)
         return -1;
@@ -270,10 +268,12 @@ int store_area_delete(store_conn *c, int64_t id, tx_err *err)
         return db_fail(c, "area refs", err);
     int64_t kids = sqlite3_column_int64(st, 0), orgs = sqlite3_column_int64(st, 1), accts = sqlite3_column_int64(st, 2);
     if (kids || orgs || accts) {
-        char why[160];
-        snprintf(why, sizeof why, "the area still has %lld child areas, %lld organisations and %lld accounts/keys",
+        char zh[160], en[160];
+        snprintf(zh, sizeof zh, "该区域仍有 %lld 个下级区域、%lld 个组织和 %lld 个账号或密钥", (long long)kids,
+                 (long long)orgs, (long long)accts);
+        snprintf(en, sizeof en, "the area still has %lld child areas, %lld organisations and %lld accounts or keys",
                  (long long)kids, (long long)orgs, (long long)accts);
-        return tx_err_set(err, 409, "in_use", "id", M_CONFLICT, why);
+        return tx_err_conflict(err, "in_use", "id", zh, en);
     }
     st = db_stmt(c, del, err);
     if (!st)

@@ -79,6 +79,14 @@ sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err)
     return st;
 }
 
+void db_conn_idle(store_conn *c)
+{
+    sqlite3_stmt *st = NULL;
+    while ((st = sqlite3_next_stmt(c->db, st)) != NULL)
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+}
+
 int db_exec(store_conn *c, const char *sql, tx_err *err)
 {
     if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -27,6 +27,12 @@ void db_conn_close(store_conn *c);
  * Returns NULL on failure with err filled as an internal error. */
 sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err);
 
+/* Reset every statement still stepping on c. A cached statement left
+ * mid-result (a lookup that read one row) holds a read transaction open,
+ * and with it a WAL snapshot: the connection would go on reading the past.
+ * Called after every job. */
+void db_conn_idle(store_conn *c);
+
 /* Execute a statement without results. */
 int db_exec(store_conn *c, const char *sql, tx_err *err);
 

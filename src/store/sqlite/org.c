@@ -125,8 +125,9 @@ static int id_by_code(store_conn *c, int org, const char *code, const char *fiel
     db_bind_text(st, 1, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
-        return tx_err_set(err, 400, "invalid_field", field, M_FIELD_INVALID, field,
-                          org ? "no organisation has this code" : "no area has this code");
+        return tx_err_set_reason(err, 400, "invalid_field", field, M_FIELD_INVALID, 0, 0, field,
+                                 org ? "没有这个编码的组织" : "没有这个编码的区域",
+                                 org ? "no organisation has this code" : "no area has this code");
     if (rc != SQLITE_ROW)
         return db_fail(c, "code lookup", err);
     *out = sqlite3_column_int64(st, 0);
@@ -163,8 +164,7 @@ static int set_managed(store_conn *c, int64_t org_id, const char *list, tx_err *
                 return -1;
             sqlite3_bind_int64(st, 1, area_id);
             if (sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "compound") != 0)
-                return tx_err_set(err, 400, "invalid_field", "manages", M_FIELD_INVALID, "manages",
-                                  "a property company manages compounds only");
+                return tx_err_set_reason(err, 400, "invalid_field", "manages", M_FIELD_INVALID, 0, 0, "manages", "物业公司只能管理小区", "a property company manages compounds only");
             st = db_stmt(c, ins, err);
             if (!st)
                 return -1;
@@ -173,7 +173,7 @@ static int set_managed(store_conn *c, int64_t org_id, const char *list, tx_err *
             if (sqlite3_step(st) != SQLITE_DONE)
                 return db_fail(c, "managed insert", err);
         } else if (len >= sizeof code) {
-            return tx_err_set(err, 400, "invalid_field", "manages", M_FIELD_INVALID, "manages", "a code is too long");
+            return tx_err_set_reason(err, 400, "invalid_field", "manages", M_FIELD_INVALID, 0, 0, "manages", "编码过长", "a code is too long");
         }
         p += len + (semi ? 1 : 0);
     }
@@ -240,8 +240,7 @@ int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *e
     if (resolve_refs(c, o, &area_id, &parent_id, err))
         return -1;
     if (parent_id == id)
-        return tx_err_set(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, "parent_code",
-                          "an organisation cannot be its own parent");
+        return tx_err_set_reason(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, 0, 0, "parent_code", "组织不能是自己的上级", "an organisation cannot be its own parent");
     sqlite3_stmt *st = db_stmt(c, clash, err);
     if (!st)
         return -1;
@@ -278,11 +277,13 @@ int store_org_delete(store_conn *c, int64_t id, tx_err *err)
     int64_t kids = sqlite3_column_int64(st, 0), members = sqlite3_column_int64(st, 1),
             accts = sqlite3_column_int64(st, 2);
     if (kids || members || accts) {
-        char why[200];
-        snprintf(why, sizeof why,
-                 "the organisation still has %lld child organisations, %lld current memberships and %lld accounts/keys",
+        char zh[200], en[200];
+        snprintf(zh, sizeof zh, "该组织仍有 %lld 个下级组织、%lld 个在任成员和 %lld 个账号或密钥", (long long)kids,
+                 (long long)members, (long long)accts);
+        snprintf(en, sizeof en,
+                 "the organisation still has %lld child organisations, %lld current memberships and %lld accounts or keys",
                  (long long)kids, (long long)members, (long long)accts);
-        return tx_err_set(err, 409, "in_use", "id", M_CONFLICT, why);
+        return tx_err_conflict(err, "in_use", "id", zh, en);
     }
     st = db_stmt(c, del, err);
     if (!st)

@@ -210,7 +210,7 @@ static int lookup(store_conn *c, const char *sql, const char *code, const char *
     db_bind_text(st, 1, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
-        return tx_err_set(err, 400, "invalid_field", field, M_FIELD_INVALID, field, "unknown code");
+        return tx_err_set_reason(err, 400, "invalid_field", field, M_FIELD_INVALID, 0, 0, field, "未知的编码", "unknown code");
     if (rc != SQLITE_ROW)
         return db_fail(c, "membership lookup", err);
     *out = sqlite3_column_int64(st, 0);
@@ -224,7 +224,7 @@ static int exists_id(store_conn *c, const char *sql, int64_t id, const char *fie
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW)
-        return tx_err_set(err, 400, "invalid_field", field, M_FIELD_INVALID, field, "no such record");
+        return tx_err_set_reason(err, 400, "invalid_field", field, M_FIELD_INVALID, 0, 0, field, "没有这条记录", "no such record");
     return 0;
 }
 
@@ -260,9 +260,8 @@ int store_membership_add(store_conn *c, const store_membership_in *m, int64_t *i
             return db_fail(c, "membership represents", err);
         const char *kind = (const char *)sqlite3_column_text(st, 0);
         if (strcmp(kind, "member_unit") != 0 && strcmp(kind, "property_company") != 0)
-            return tx_err_set(err, 400, "invalid_field", m->represents_code ? "represents_code" : "represents_id",
-                              M_FIELD_INVALID, m->represents_code ? "represents_code" : "represents_id",
-                              "must be a member unit or a property company");
+            return tx_err_invalid(err, m->represents_code ? "represents_code" : "represents_id",
+                                  "必须是成员单位或物业公司", "must be a member unit or a property company");
     }
     /* The same person, organisation, role and start is the same
      * membership: importing a file twice does not double anyone. */
@@ -331,10 +330,9 @@ int store_membership_end(store_conn *c, int64_t id, const char *end_date, tx_err
     if (rc != SQLITE_ROW)
         return db_fail(c, "membership get", err);
     if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-        return tx_err_set(err, 409, "already_ended", "end_date", M_CONFLICT, "the membership has already ended");
+        return tx_err_conflict(err, "already_ended", "end_date", "该成员资格已经结束", "the membership has already ended");
     if (strcmp(end_date, (const char *)sqlite3_column_text(st, 0)) < 0)
-        return tx_err_set(err, 400, "invalid_field", "end_date", M_FIELD_INVALID, "end_date",
-                          "before the membership's start");
+        return tx_err_set_reason(err, 400, "invalid_field", "end_date", M_FIELD_INVALID, 0, 0, "end_date", "早于成员资格的开始日期", "before the membership's start");
     st = db_stmt(c, upd, err);
     if (!st)
         return -1;
