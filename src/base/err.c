@@ -1,6 +1,8 @@
 /* err: renders catalogue messages into both languages (see err.h). */
 #include "base/err.h"
 
+#include "base/utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,11 +36,13 @@ int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_ms
     e->status = status;
     e->code = code;
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    tx_utf8_trim(e->field);
     for (int lang = 0; lang < 2; lang++) {
         va_list ap;
         va_start(ap, id);
         vsnprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], ap);
         va_end(ap);
+        tx_utf8_trim(e->msg[lang]);
     }
     return -1;
 }
@@ -51,6 +55,7 @@ int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field
     e->status = status;
     e->code = code;
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    tx_utf8_trim(e->field);
     const char *why[2] = {why_zh, why_en};
     for (int lang = 0; lang < 2; lang++) {
         const char *w = why[lang] ? why[lang] : "";
@@ -62,6 +67,7 @@ int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field
             snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], what, w);
         else
             snprintf(e->msg[lang], sizeof e->msg[lang], texts[id][lang], w);
+        tx_utf8_trim(e->msg[lang]);
     }
     return -1;
 }

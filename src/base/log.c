@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/time.h"
+#include "base/utf8.h"
 
 static int quiet;
 
@@ -44,6 +45,7 @@ void tx_log(const char *level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    tx_utf8_trim(msg);
     json_t *o = json_object();
     char ts[TX_TIME_STRLEN];
     json_object_set_new(o, "time", json_string(tx_time_format(tx_now_ms(), 0, ts)));

@@ -2,6 +2,7 @@
 #include "base/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int tx_utf8_valid(const char *s, size_t len)
 {
@@ -39,4 +40,23 @@ int tx_utf8_valid(const char *s, size_t len)
         i += n + 1;
     }
     return 1;
+}
+
+char *tx_utf8_trim(char *s)
+{
+    size_t len = strlen(s);
+    /* Step back over at most 3 continuation bytes to the lead byte of the
+     * last character; drop it when its sequence is shorter than it says. */
+    size_t i = len, k = 0;
+    while (i > 0 && k < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        k++;
+    }
+    if (i == 0)
+        return s;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead < 0x80 ? 0 : (lead & 0xE0) == 0xC0 ? 1 : (lead & 0xF0) == 0xE0 ? 2 : (lead & 0xF8) == 0xF0 ? 3 : 0;
+    if (lead >= 0x80 && k < need)
+        s[i - 1] = '\0';
+    return s;
 }

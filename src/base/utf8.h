@@ -9,4 +9,9 @@
  * nothing above U+10FFFF, no truncated sequence. */
 int tx_utf8_valid(const char *s, size_t len);
 
+/* Cut s (NUL-terminated) back to its last complete UTF-8 character, so
+ * that text truncated at a byte limit (snprintf into a fixed buffer) stays
+ * valid. Returns s. */
+char *tx_utf8_trim(char *s);
+
 #endif

@@ -24,8 +24,9 @@ typedef enum {
 } tx_action;
 
 /* The place of the object acted on: its area ancestry (the area itself first,
- * then its parent, …) and organisation ancestry, by id. Either may be empty:
- * an empty place means "anywhere", which only an unscoped grant covers. */
+ * then its parent, …) and organisation ancestry, by id. Either may be empty;
+ * an empty place is covered by no scope (an object that is nowhere is in
+ * no one's charge). */
 typedef struct {
     const int64_t *areas;
     int n_areas;

@@ -5,7 +5,14 @@
  * An index is an STRtree of prepared geometries. After geo_index_build
  * returns, nothing in it changes: GEOS's lazily built parts (each prepared
  * geometry's point locator, the tree itself) are forced into existence
- * before the index is handed out, so concurrent readers only read. */
+ * before the index is handed out, so concurrent readers only read.
+ *
+ * One race remains inside GEOS 3.11 and cannot be avoided through its C
+ * API: every geometry made or destroyed on any thread bumps a plain
+ * (non-atomic) reference count on GEOS's shared default GeometryFactory
+ * (libgeos/geos#847, fixed upstream by making it atomic). That factory is
+ * never freed, so a lost update only skews a count nobody reads; valgrind
+ * --tool=helgrind reports it, ThreadSanitizer does not see into GEOS. */
 #include "geo/internal.h"
 
 #include <math.h>

@@ -46,9 +46,9 @@ GEOSGeometry *geo_parse(GEOSContextHandle_t h, const char *text, int index, geo_
 void geo_problem_start(geo_problem *p, int index, const char *property);
 void geo_problem_say(geo_problem *p, int lang, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* "code" of an area for messages, or "#index" when it has none; buf holds
- * at least 24 bytes and is used only for the fallback. Long codes are cut
- * (at a character boundary) so a message keeps room for its meaning. */
+/* The code of an area for messages, or "#index" when it has none, written
+ * into buf (at least 24 bytes) and returned. Long codes are cut (at a
+ * character boundary) so a message keeps room for its meaning. */
 const char *geo_label(const geo_area *a, int index, char *buf, size_t size);
 
 #endif

@@ -47,9 +47,16 @@ static void geos_quiet(const char *message, void *userdata)
     (void)userdata;
 }
 
+/* GEOS_init_r resets a process-wide "interrupt requested" flag without
+ * synchronisation (libgeos/geos#1311); creating handles one at a time keeps
+ * our threads from writing it concurrently. It happens once per thread. */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+
 GEOSContextHandle_t geo_ctx_create(void)
 {
+    pthread_mutex_lock(&init_lock);
     GEOSContextHandle_t h = GEOS_init_r();
+    pthread_mutex_unlock(&init_lock);
     if (!h)
         return NULL;
     GEOSContext_setNoticeMessageHandler_r(h, geos_quiet, NULL);
@@ -100,21 +107,29 @@ void geo_problem_say(geo_problem *p, int lang, const char *fmt, ...)
         utf8_trim_tail(dst, size - 1);
 }
 
+/* Copy at most max bytes of src into dst (of size > max), cut at a
+ * character boundary: user text quoted in a message must not crowd out
+ * the message, nor leave half a character at its end. */
+static const char *clip(char *dst, size_t size, const char *src, size_t max)
+{
+    size_t len = strlen(src);
+    size_t keep = len < max ? len : max;
+    if (keep > size - 1)
+        keep = size - 1;
+    memcpy(dst, src, keep);
+    dst[keep] = '\0';
+    if (keep < len)
+        utf8_trim_tail(dst, keep);
+    return dst;
+}
+
 const char *geo_label(const geo_area *a, int index, char *buf, size_t size)
 {
     if (!a->code || !a->code[0]) {
         snprintf(buf, size, "#%d", index);
         return buf;
     }
-    size_t len = strlen(a->code);
-    size_t keep = len < 64 ? len : 64;
-    if (keep > size - 1)
-        keep = size - 1;
-    memcpy(buf, a->code, keep);
-    buf[keep] = '\0';
-    if (keep < len)
-        utf8_trim_tail(buf, keep);
-    return buf;
+    return clip(buf, size, a->code, 64);
 }
 
 /* ---- GeoJSON structure ------------------------------------------------- */
@@ -344,8 +359,7 @@ GEOSGeometry *geo_parse(GEOSContextHandle_t h, const char *text, int index, geo_
         geo_problem_say(p, 1, "the geometry has no \"type\" (Polygon or MultiPolygon expected)");
     } else if (!multi && strcmp(tname, "Polygon") != 0) {
         char shown[40];
-        geo_area fake = {.code = tname};
-        geo_label(&fake, 0, shown, 36);
+        clip(shown, sizeof shown, tname, 32);
         geo_problem_start(p, index, "geometry");
         geo_problem_say(p, 0, "边界类型必须是 Polygon 或 MultiPolygon，而不是 %s", shown);
         geo_problem_say(p, 1, "the geometry type must be Polygon or MultiPolygon, not %s", shown);

@@ -141,14 +141,17 @@ int call_param_id(tx_call *call, int i, int64_t *out)
     return 0;
 }
 
-/* Count characters of valid UTF-8 and refuse control characters other
- * than newline and tab (they have no place in names, notes or reports). */
+/* Count characters of valid UTF-8 and refuse control characters — C0
+ * other than newline, carriage return and tab, DEL, and C1 (U+0080-U+009F,
+ * encoded C2 80-C2 9F) — which have no place in names, notes or reports. */
 static int text_chars(const char *s, size_t len, int *chars)
 {
     int n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            return -1;
+        if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
             return -1;
         if ((c & 0xC0) != 0x80)
             n++;
@@ -231,6 +234,7 @@ int call_body_only(tx_call *call, const char *const *allowed)
             char shown[64];
             /* The name is echoed back: keep it short and printable. */
             snprintf(shown, sizeof shown, "%s", tx_utf8_valid(key, strlen(key)) ? key : "?");
+            tx_utf8_trim(shown);
             return tx_err_set(&call->err, 400, "unknown_field", shown, M_FIELD_UNKNOWN, shown);
         }
     }

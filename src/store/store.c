@@ -141,10 +141,17 @@ int store_sync(store *s, int write, int (*fn)(store_conn *c, void *arg, tx_err *
 
 /* ---- queues ---- */
 
-static void enqueue(job_queue *q, store_job *job)
+/* Queue a job; returns -1 (without queueing) once the store is stopping.
+ * The check is made under the queue's lock, which the consumer threads take
+ * before they decide to exit, so no job is queued after its consumer left. */
+static int enqueue(store *s, job_queue *q, store_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&q->mu);
+    if (atomic_load(&s->stopping)) {
+        pthread_mutex_unlock(&q->mu);
+        return -1;
+    }
     if (q->tail)
         q->tail->next = job;
     else
@@ -153,6 +160,7 @@ static void enqueue(job_queue *q, store_job *job)
     q->depth++;
     pthread_cond_signal(&q->cv);
     pthread_mutex_unlock(&q->mu);
+    return 0;
 }
 
 /* Take up to max jobs; waits while the queue is empty unless stopping.
@@ -195,12 +203,10 @@ void store_submit(store *s, store_job *job)
 {
     tx_err_clear(&job->err);
     job->queued_ns = tx_mono_ns();
-    if (atomic_load(&s->stopping) || !s->started) {
+    if (!s->started || enqueue(s, job->write ? &s->wq : &s->rq, job)) {
         tx_err_set(&job->err, 503, "shutting_down", NULL, M_UNAVAILABLE_SHUTDOWN);
         job->complete(job);
-        return;
     }
-    enqueue(job->write ? &s->wq : &s->rq, job);
 }
 
 /* ---- threads ---- */

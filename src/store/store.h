@@ -277,8 +277,11 @@ int store_membership_export_csv(store_conn *c, char **out, size_t *len, tx_err *
 
 /* ---- Figures ---- */
 
-/* Counts of everything kept: {"areas":{"street":1,…},"organisations":{…},
- * "people":n, "users":n, …} plus the flat counts the stats command promises. */
+/* Counts of everything kept: the flat counts the stats command promises
+ * (communities, grids, compounds, compound_party_branches, member_units,
+ * part_time_members, people, current_memberships, api_keys_active,
+ * audit_entries) and the groups areas_by_kind, organisations_by_kind and
+ * users_by_role. */
 int store_stats(store_conn *c, json_t **out, tx_err *err);
 
 /* A trivial read proving the store answers (readiness). */

@@ -41,6 +41,8 @@ int store_scope_resolve(store_conn *c, tx_role role, const char *code, tx_scope 
         fits = strcmp(kind, "street") == 0 || strcmp(kind, "district") == 0 || strcmp(kind, "city") == 0;
     else if (role == TX_ROLE_DEPARTMENT_STAFF)
         fits = strcmp(kind, "district_department") == 0;
+    else if (role == TX_ROLE_MEMBER_UNIT)
+        fits = strcmp(kind, "member_unit") == 0;
     if (!fits)
         return tx_err_set_reason(err, 400, "invalid_field", "scope", M_FIELD_INVALID, 0, 0, "scope", "管辖范围的区域或组织类型与角色不符", "the scope is not the right kind of area or organisation for this role");
     out->kind = want;

@@ -100,6 +100,11 @@ int db_fail(store_conn *c, const char *where, tx_err *err)
     int primary = rc & 0xff;
     tx_log("error", "sqlite %s: %s (%d)", where, sqlite3_errmsg(c->db), rc);
     switch (primary) {
+    case SQLITE_CONSTRAINT:
+        /* Callers check the constraints they know of and say which field;
+         * reaching here means a uniqueness or reference the caller did
+         * not anticipate (two writers racing for one code, say). */
+        return tx_err_conflict(err, "conflict", NULL, "与已有数据冲突，未做任何更改", "conflicts with existing data; nothing was changed");
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_READONLY:
