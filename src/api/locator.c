@@ -80,25 +80,39 @@ static snapshot *snap_build(store_conn *c, tx_err *err)
         return NULL;
     }
     s->info = calloc((size_t)(n ? n : 1), sizeof *s->info);
-    s->n = n;
     atomic_init(&s->refs, 1);
+    if (s->info == NULL) {
+        free(areas);
+        json_decref(rows);
+        snap_release(s);
+        tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+        return NULL;
+    }
     /* Rows come ordered by kind then id; parents are not needed to locate. */
+    int m = 0;
     for (int i = 0; i < n; i++) {
         json_t *r = json_array_get(rows, (size_t)i);
-        tx_area_kind k = TX_AREA_COMPOUND;
-        tx_area_kind_parse(json_string_value(json_array_get(r, 1)), &k);
-        areas[i] = (geo_area){.id = json_integer_value(json_array_get(r, 0)), .kind = k, .parent = -1,
-                              .code = json_string_value(json_array_get(r, 3)),
+        tx_area_kind k;
+        if (tx_area_kind_parse(json_string_value(json_array_get(r, 1)), &k))
+            continue; /* the schema's CHECK allows only known kinds */
+        const char *code = json_string_value(json_array_get(r, 3)), *name = json_string_value(json_array_get(r, 4));
+        areas[m] = (geo_area){.id = json_integer_value(json_array_get(r, 0)), .kind = k, .parent = -1, .code = code,
                               .geometry = json_string_value(json_array_get(r, 5))};
-        s->info[i] = (area_info){.id = areas[i].id, .kind = k, .code = strdup(areas[i].code),
-                                 .name = strdup(json_string_value(json_array_get(r, 4)))};
+        s->info[m] = (area_info){.id = areas[m].id, .kind = k, .code = strdup(code ? code : ""),
+                                 .name = strdup(name ? name : "")};
+        s->n = ++m;
     }
+    /* Stored boundaries were checked on import; should one still be bad
+     * (edited by hand), serve without it rather than not at all. */
     geo_problem prob;
-    s->ix = geo_index_build(areas, n, &prob);
+    while ((s->ix = geo_index_build(areas, m, &prob)) == NULL && prob.index >= 0 && prob.index < m) {
+        tx_log("error", "locator: area %s has a bad boundary and is left out of the index: %s", areas[prob.index].code,
+               prob.message[1]);
+        areas[prob.index].geometry = NULL;
+    }
     free(areas);
     json_decref(rows);
     if (s->ix == NULL) {
-        tx_log("error", "locator: stored area %d has a bad boundary: %s", prob.index, prob.message[1]);
         snap_release(s);
         tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
         return NULL;

@@ -5,8 +5,10 @@
  *
  * Problems are reported for the lowest index at fault. For one area the
  * checks run in this order: its kind, its parent reference, its geometry,
- * lying inside its parent, not overlapping an earlier sibling (an overlap
- * is reported at the later of the two areas, naming the earlier one).
+ * lying inside its parent, not overlapping a sibling. An overlap is
+ * reported at the lower index of the two, naming the other: an import puts
+ * the file's areas before the stored ones, so the blame lands on a line of
+ * the file.
  *
  * Tolerances are metres; geometries are degrees. Areas are small (a city
  * at most), so a local equirectangular approximation at the area's
@@ -241,7 +243,8 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* 0, or -1 with the problem: area i overlaps a sibling with a lower index. */
+/* 0, or -1 with the problem: area i overlaps a sibling with a higher index
+ * (the lowest such index is named). Lower ones were checked from their side. */
 static int check_overlap(vstate *s, int i)
 {
     const geo_area *ai = &s->areas[i];
@@ -259,7 +262,7 @@ static int check_overlap(vstate *s, int i)
     for (size_t k = 0; k < s->ncand; k++) {
         int j = s->cand[k];
         const geo_area *aj = &s->areas[j];
-        if (j >= i || aj->parent != ai->parent || aj->kind != ai->kind)
+        if (j <= i || aj->parent != ai->parent || aj->kind != ai->kind || !s->it[j].g)
             continue;
         const geo_box *b = &s->it[j].box;
         /* The overlap is at most the overlap of the bounding boxes, so
@@ -291,12 +294,14 @@ static int check_overlap(vstate *s, int i)
             geo_problem_say(s->p, 1, "could not check whether %s \"%s\" overlaps %s \"%s\"", kind_name(ai->kind, 1),
                             li, kind_name(aj->kind, 1), lj);
         } else {
+            char allowed[32];
             fmt_m2(m2, sizeof m2, deg2 * m2_per_deg2);
-            geo_problem_say(s->p, 0, "%s“%s”与同属一个上级的%s“%s”重叠约 %s 平方米（容差 %g 米）",
-                            kind_name(ai->kind, 0), li, kind_name(aj->kind, 0), lj, m2, s->tol);
+            fmt_m2(allowed, sizeof allowed, s->tol * s->tol);
+            geo_problem_say(s->p, 0, "%s“%s”与同属一个上级的%s“%s”重叠约 %s 平方米（最多允许 %s 平方米）",
+                            kind_name(ai->kind, 0), li, kind_name(aj->kind, 0), lj, m2, allowed);
             geo_problem_say(s->p, 1,
-                            "%s \"%s\" overlaps %s \"%s\" of the same parent by about %s m² (tolerance %g m)",
-                            kind_name(ai->kind, 1), li, kind_name(aj->kind, 1), lj, m2, s->tol);
+                            "%s \"%s\" overlaps %s \"%s\" of the same parent by about %s m² (at most %s m² allowed)",
+                            kind_name(ai->kind, 1), li, kind_name(aj->kind, 1), lj, m2, allowed);
         }
         return -1;
     }

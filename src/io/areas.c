@@ -186,6 +186,10 @@ int io_import_areas(store_conn *c, json_t *doc, int *count, tx_err *err)
     json_t *rows = NULL, *codes = json_object();
     geo_area *all = NULL;
     int rc = -1;
+    if (fs == NULL) {
+        json_decref(codes);
+        return tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    }
     for (int i = 0; i < n; i++) {
         if (read_feature(json_array_get(features, (size_t)i), i, &fs[i], err))
             goto done;
@@ -203,6 +207,11 @@ int io_import_areas(store_conn *c, json_t *doc, int *count, tx_err *err)
     int nrows = (int)json_array_size(rows);
     all = calloc((size_t)(n + nrows + 1), sizeof *all);
     const char **parent_codes = calloc((size_t)(n + nrows + 1), sizeof *parent_codes);
+    if (all == NULL || parent_codes == NULL) {
+        free(parent_codes);
+        tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+        goto done;
+    }
     json_t *index_of = json_object(); /* code → index in all */
     json_t *id_to_code = json_object();
     for (int i = 0; i < n; i++) {
@@ -226,7 +235,8 @@ int io_import_areas(store_conn *c, json_t *doc, int *count, tx_err *err)
         if (json_object_get(index_of, code))
             continue;
         tx_area_kind k;
-        tx_area_kind_parse(json_string_value(json_array_get(row, 1)), &k);
+        if (tx_area_kind_parse(json_string_value(json_array_get(row, 1)), &k))
+            continue; /* the schema's CHECK allows only known kinds */
         char pkey[24];
         snprintf(pkey, sizeof pkey, "%lld", (long long)json_integer_value(json_array_get(row, 2)));
         all[m] = (geo_area){.id = json_integer_value(json_array_get(row, 0)), .kind = k, .parent = -1, .code = code,
