@@ -89,9 +89,12 @@ store *http_store(void)
 
 /* ---- responses ---- */
 
+/* h2o keeps the value pointer until the response is sent: copy it into
+ * the request's pool, since our buffers (the call, the stack) go first. */
 static void add_header(h2o_req_t *req, const char *name, const char *value, size_t vlen)
 {
-    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, value, vlen);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL,
+                          h2o_strdup(&req->pool, value, vlen).base, vlen);
 }
 
 static const char *reason_of(int status)
@@ -422,7 +425,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
          * with ETag / 304; we only tag the response for the log. */
         char rid[72];
         set_request_id(req, rid);
-        add_header(req, "x-request-id", h2o_strdup(&req->pool, rid, strlen(rid)).base, strlen(rid));
+        add_header(req, "x-request-id", rid, strlen(rid));
         return -1;
     }
 
@@ -471,7 +474,11 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
             call->route = &cfg->routes[idx];
         }
     }
-    if (call->route && call->route->body == BODY_JSON)
+    /* h2o refuses bodies above its own cap (4 × ours) before reading them,
+     * with a bare text answer; between the two we answer in JSON. */
+    if (call->err.status == 0 && req->entity.base && req->entity.len > cfg->max_body)
+        tx_err_set(&call->err, 413, "body_too_large", "body", M_BODY_TOO_LARGE, cfg->max_body);
+    if (call->err.status == 0 && call->route && call->route->body == BODY_JSON)
         read_json_body(req, call);
     if (call->err.status == 0)
         read_credentials(req, call);
@@ -713,7 +720,7 @@ int http_serve(const http_config *cfg)
     }
 
     h2o_config_init(&S.config);
-    S.config.max_request_entity_size = cfg->max_body;
+    S.config.max_request_entity_size = cfg->max_body * 4;
     S.config.http1.req_timeout = (uint64_t)cfg->request_timeout_ms;
     S.config.http2.idle_timeout = (uint64_t)cfg->request_timeout_ms * 3;
     S.config.server_name = h2o_iovec_init(H2O_STRLIT("tongxin"));
