@@ -74,7 +74,7 @@ int api_areas_create(tx_call *call, store_conn *c)
         const char *code = json_string_value(json_object_get(json_object_get(call->body, "properties"), "code"));
         int64_t existing = 0;
         if (code && store_area_id_by_code(c, code, &existing, NULL) == 0 && existing)
-            return tx_err_set(&call->err, 409, "duplicate", "properties.code", M_DUPLICATE, "area code", code);
+            return tx_err_named(&call->err, 409, "duplicate", "properties.code", M_DUPLICATE, "code", code);
         doc = json_pack("{s:s, s:[O]}", "type", "FeatureCollection", "features", call->body);
     } else {
         doc = json_incref(call->body);
@@ -176,7 +176,7 @@ int api_areas_delete(tx_call *call, store_conn *c)
     if (call_param_id(call, 0, &id) || store_area_ancestry(c, id, anc, 16, &n, &call->err))
         return -1;
     if (n == 0)
-        return tx_err_set(&call->err, 404, "not_found", "id", M_NOT_FOUND, "area", call->params[0]);
+        return tx_err_named(&call->err, 404, "not_found", "id", M_NOT_FOUND, "area", call->params[0]);
     tx_place place = {.areas = anc, .n_areas = n};
     char actor[96];
     call_actor(call, actor, sizeof actor);

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "geo/geo.h"
@@ -21,6 +22,7 @@ typedef struct {
 } area_info;
 
 typedef struct snapshot {
+    int64_t version; /* areas_version the snapshot was built from */
     geo_index *ix;
     area_info *info; /* sorted by id */
     int n;
@@ -67,7 +69,8 @@ static void snap_install(snapshot *s)
 static snapshot *snap_build(store_conn *c, tx_err *err)
 {
     json_t *rows;
-    if (store_area_rows(c, &rows, err))
+    int64_t version;
+    if (store_area_version(c, &version, err) || store_area_rows(c, &rows, err))
         return NULL;
     int n = (int)json_array_size(rows);
     snapshot *s = calloc(1, sizeof *s);
@@ -80,6 +83,7 @@ static snapshot *snap_build(store_conn *c, tx_err *err)
         return NULL;
     }
     s->info = calloc((size_t)(n ? n : 1), sizeof *s->info);
+    s->version = version;
     atomic_init(&s->refs, 1);
     if (s->info == NULL) {
         free(areas);
@@ -151,27 +155,82 @@ static int refresh_run(store_job *job, store_conn *c)
     return build_now(c, NULL, &job->err);
 }
 
+/* Rebuild only when the areas changed since the current snapshot: the
+ * periodic check for writes made by other processes (tongxin import). */
+static int check_run(store_job *job, store_conn *c)
+{
+    int64_t version;
+    if (store_area_version(c, &version, &job->err))
+        return -1;
+    snapshot *s = snap_acquire();
+    int stale = s == NULL || s->version != version;
+    snap_release(s);
+    return stale ? build_now(c, NULL, &job->err) : 0;
+}
+
 static void refresh_done(store_job *job)
 {
-    if (job->err.status)
+    /* At shutdown the store refuses new jobs; nothing to rebuild then. */
+    if (job->err.status && strcmp(job->err.code, "shutting_down") != 0)
         tx_log("error", "locator: the boundary index was not rebuilt; the previous one stays in use");
     free(job);
 }
 
-void locator_refresh(void)
+static void submit(int (*run)(store_job *, store_conn *))
 {
     if (the_store == NULL)
         return;
     store_job *j = calloc(1, sizeof *j);
     if (j == NULL)
         return;
-    j->run = refresh_run;
+    j->run = run;
     j->complete = refresh_done;
     store_submit(the_store, j);
 }
 
+void locator_refresh(void)
+{
+    submit(refresh_run);
+}
+
+/* The watcher: every LOCATOR_CHECK_SECONDS, a cheap read of areas_version. */
+#define LOCATOR_CHECK_SECONDS 2
+static pthread_t watcher;
+static int watching;
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watch_cv = PTHREAD_COND_INITIALIZER;
+
+static void *watch_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&watch_mu);
+    while (watching) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += LOCATOR_CHECK_SECONDS;
+        pthread_cond_timedwait(&watch_cv, &watch_mu, &ts);
+        if (watching)
+            submit(check_run);
+    }
+    pthread_mutex_unlock(&watch_mu);
+    return NULL;
+}
+
+void locator_watch(void)
+{
+    watching = 1;
+    pthread_create(&watcher, NULL, watch_main, NULL);
+}
+
 void locator_shutdown(void)
 {
+    pthread_mutex_lock(&watch_mu);
+    int was = watching;
+    watching = 0;
+    pthread_cond_signal(&watch_cv);
+    pthread_mutex_unlock(&watch_mu);
+    if (was)
+        pthread_join(watcher, NULL);
     snap_install(NULL);
     the_store = NULL;
 }

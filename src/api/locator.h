@@ -27,7 +27,12 @@ int locator_init(store *s, tx_err *err);
 /* Rebuild from committed areas on a store reader and swap it in. */
 void locator_refresh(void);
 
-/* Drop the index (at shutdown). */
+/* Start a thread that checks every few seconds whether another process
+ * changed the areas (tongxin import while the server runs) and rebuilds. */
+void locator_watch(void);
+
+/* Stop the watcher and drop the index (at shutdown, after the store
+ * stopped taking jobs). */
 void locator_shutdown(void);
 
 /* Locate a point. Returns 0, or -1 when there is no index yet. */

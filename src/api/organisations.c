@@ -65,14 +65,17 @@ static int read_org(tx_call *call, store_org_in *o, json_t *cur)
     int create = cur == NULL;
     if (call_body_str(call, "code", create, 64, &o->code) || call_body_str(call, "kind", create, 40, &o->kind) ||
         call_body_str(call, "unit_type", 0, 40, &o->unit_type) || call_body_str(call, "name", create, 100, &o->name) ||
-        call_body_str(call, "name_en", 0, 200, &o->name_en) || call_body_str(call, "area_code", 0, 64, &o->area_code) ||
+        call_body_str(call, "name_en", 0, 200, &o->name_en) || call_body_str(call, "area_code", create, 64, &o->area_code) ||
         call_body_str(call, "parent_code", 0, 64, &o->parent_code) ||
-        call_body_str(call, "manages", 0, 4000, &o->manages) || call_body_str(call, "notes", 0, 2000, &o->notes))
+        call_body_str(call, "manages", 0, 4000, &o->manages) || call_body_text(call, "notes", 0, 2000, &o->notes))
         return -1;
-    /* Explicit nulls clear optional fields. */
-    static const char *const clearable[] = {"unit_type", "name_en", "area_code", "parent_code", "notes"};
-    const char **targets[] = {&o->unit_type, &o->name_en, &o->area_code, &o->parent_code, &o->notes};
-    for (int i = 0; i < 5; i++)
+    /* Explicit nulls clear optional fields. Every organisation stays
+     * somewhere: its area decides who may change it. */
+    if (json_is_null(json_object_get(call->body, "area_code")))
+        return tx_err_invalid(&call->err, "area_code", "组织必须属于一个区域", "an organisation belongs to an area");
+    static const char *const clearable[] = {"unit_type", "name_en", "parent_code", "notes"};
+    const char **targets[] = {&o->unit_type, &o->name_en, &o->parent_code, &o->notes};
+    for (int i = 0; i < 4; i++)
         if (json_is_null(json_object_get(call->body, clearable[i])))
             *targets[i] = NULL;
     tx_org_kind kind;
@@ -132,7 +135,8 @@ int api_orgs_update(tx_call *call, store_conn *c)
     char actor[96];
     call_actor(call, actor, sizeof actor);
     int rc = authorize_area(call, c, was) || read_org(call, &o, cur) || authorize_area(call, c, o.area_code);
-    if (rc == 0 && !json_object_get(call->body, "manages") && json_is_array(json_object_get(cur, "manages"))) {
+    if (rc == 0 && !json_object_get(call->body, "manages") && json_is_array(json_object_get(cur, "manages")) &&
+        strcmp(o.kind, "property_company") == 0) {
         /* Keep the managed compounds when the patch does not name them. */
         size_t i;
         json_t *v;

@@ -84,7 +84,7 @@ static int read_person(tx_call *call, store_person_in *p, int create)
     static const char *const fields[] = {"code", "name", "phone", "party_member", "notes", NULL};
     if (call_body_only(call, fields) || call_body_str(call, "code", 0, 64, &p->code) ||
         call_body_str(call, "name", create, 64, &p->name) || call_body_str(call, "phone", 0, 20, &p->phone) ||
-        call_body_bool(call, "party_member", 0, &p->party_member) || call_body_str(call, "notes", 0, 2000, &p->notes))
+        call_body_bool(call, "party_member", 0, &p->party_member) || call_body_text(call, "notes", 0, 2000, &p->notes))
         return -1;
     if (p->code && !io_valid_code(p->code))
         return tx_err_invalid(&call->err, "code", "只能是 1-64 个字母、数字或 - _ .", "1-64 letters, digits or - _ .");
@@ -123,6 +123,8 @@ int api_people_update(tx_call *call, store_conn *c)
     int rc = authorize_person(call, c, id, TX_ACT_PERSON_WRITE) || read_person(call, &p, 0);
     if (rc == 0 && json_is_null(json_object_get(call->body, "phone")))
         p.phone = NULL;
+    if (rc == 0 && json_is_null(json_object_get(call->body, "notes")))
+        p.notes = NULL;
     rc = rc || store_person_update(c, id, &p, &call->err) ||
          store_audit(c, actor, "person_update", "person", id, NULL, &call->err) ||
          store_person_get(c, id, 1, &out, &call->err);
@@ -132,9 +134,27 @@ int api_people_update(tx_call *call, store_conn *c)
     return call_json(call, 200, out);
 }
 
+/* The area an export is cut to: nothing (everything) for a principal whose
+ * scope is a top-level area, else the scope area; -1 on failure. */
+static int export_area(tx_call *call, store_conn *c, int64_t *area_id)
+{
+    *area_id = 0;
+    if (call->who.scope.kind != TX_SCOPE_AREA)
+        return 0;
+    int64_t anc[16];
+    int n;
+    if (store_area_ancestry(c, call->who.scope.id, anc, 16, &n, &call->err))
+        return -1;
+    if (n > 1)
+        *area_id = call->who.scope.id;
+    return 0;
+}
+
 int api_people_csv(tx_call *call, store_conn *c)
 {
-    if (store_person_export_csv(c, 1, &call->out_raw, &call->out_raw_len, &call->err))
+    int64_t area_id;
+    if (export_area(call, c, &area_id) ||
+        store_person_export_csv(c, 1, area_id, &call->out_raw, &call->out_raw_len, &call->err))
         return -1;
     call->out_type = "text/csv; charset=utf-8";
     call->status = 200;
@@ -160,9 +180,11 @@ int api_memberships_list(tx_call *call, store_conn *c)
 {
     int64_t org = 0, person = 0;
     char as_of[11];
-    const char *all = call_query(call, "as_of");
+    /* as_of=all lists past memberships too. */
+    const char *q = call_query(call, "as_of");
+    int all = q && strcmp(q, "all") == 0;
     if (call_query_id(call, "org", &org) || call_query_id(call, "person", &person) ||
-        call_query_date(call, "as_of", as_of))
+        (!all && call_query_date(call, "as_of", as_of)))
         return -1;
     if (org == 0 && person == 0)
         return tx_err_set_reason(&call->err, 400, "missing_query", "org", M_QUERY_INVALID, 0, 0, "org", "需要 org 或 person", "give org or person");
@@ -176,7 +198,7 @@ int api_memberships_list(tx_call *call, store_conn *c)
     if (person && authorize_person(call, c, person, TX_ACT_PERSON_READ))
         return -1;
     json_t *out;
-    if (store_membership_list(c, org, person, all && strcmp(all, "all") == 0 ? NULL : as_of, personal || person, &out,
+    if (store_membership_list(c, org, person, all ? NULL : as_of, personal || person, &out,
                               &call->err))
         return -1;
     return call_json(call, 200, out);
@@ -233,7 +255,19 @@ int api_memberships_end(tx_call *call, store_conn *c)
 
 int api_memberships_csv(tx_call *call, store_conn *c)
 {
-    if (store_membership_export_csv(c, &call->out_raw, &call->out_raw_len, &call->err))
+    int64_t area_id;
+    /* Staff scoped to an organisation (a department) have no area to cut
+     * to: they get the memberships of their own organisation's area. */
+    if (call->who.scope.kind == TX_SCOPE_ORG) {
+        int64_t areas[16], orgs[16];
+        int na, no;
+        if (store_org_place(c, call->who.scope.id, areas, &na, orgs, &no, 16, &call->err))
+            return -1;
+        area_id = na ? areas[0] : -1;
+    } else if (export_area(call, c, &area_id)) {
+        return -1;
+    }
+    if (store_membership_export_csv(c, area_id, &call->out_raw, &call->out_raw_len, &call->err))
         return -1;
     call->out_type = "text/csv; charset=utf-8";
     call->status = 200;

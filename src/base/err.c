@@ -72,4 +72,36 @@ int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field
     return -1;
 }
 
+static const struct {
+    const char *key, *zh, *en;
+} nouns[] = {
+    {"area", "区域", "area"},         {"organisation", "组织", "organisation"},
+    {"person", "人员", "person"},     {"membership", "成员资格", "membership"},
+    {"community", "社区", "community"}, {"user", "用户", "user"},
+    {"api_key", "API 密钥", "API key"}, {"login", "账号", "login"},
+    {"code", "编码", "code"},
+};
+
+int tx_err_named(tx_err *e, int status, const char *code, const char *field, tx_msg id, const char *noun,
+                 const char *value)
+{
+    if (e == NULL)
+        return -1;
+    const char *zh = noun, *en = noun;
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (strcmp(nouns[i].key, noun) == 0) {
+            zh = nouns[i].zh;
+            en = nouns[i].en;
+        }
+    e->status = status;
+    e->code = code;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    tx_utf8_trim(e->field);
+    snprintf(e->msg[TX_LANG_ZH], sizeof e->msg[0], texts[id][TX_LANG_ZH], zh, value);
+    snprintf(e->msg[TX_LANG_EN], sizeof e->msg[1], texts[id][TX_LANG_EN], en, value);
+    tx_utf8_trim(e->msg[0]);
+    tx_utf8_trim(e->msg[1]);
+    return -1;
+}
+
 #pragma GCC diagnostic pop

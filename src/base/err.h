@@ -39,6 +39,13 @@ int tx_err_set(tx_err *e, int status, const char *code, const char *field, tx_ms
 int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field, tx_msg id, int a, int b,
                       const char *what, const char *why_zh, const char *why_en);
 
+/* For M_NOT_FOUND and M_DUPLICATE, whose first argument is a noun: noun is
+ * one of "area", "organisation", "person", "membership", "community",
+ * "user", "api_key", "login", "code"; it is rendered in each language, and
+ * value follows it as given. */
+int tx_err_named(tx_err *e, int status, const char *code, const char *field, tx_msg id, const char *noun,
+                 const char *value);
+
 /* 400 invalid_field naming field, with a reason in both languages. */
 #define tx_err_invalid(e, field, zh, en)                                                                               \
     tx_err_set_reason((e), 400, "invalid_field", (field), M_FIELD_INVALID, 0, 0, (field), (zh), (en))

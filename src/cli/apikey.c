@@ -15,7 +15,7 @@ static const char help[] =
     "       tongxin apikey revoke --id ID [--db URL]\n\n"
     "create prints the new key as the last line of standard output; keep it, it is\n"
     "not shown again (only a hash is stored). Without --role the key is an API\n"
-    "client: it may submit reports (Open311) and read what is public. With --role\n"
+    "client: it reads what is public (and will submit reports once cases land). With --role\n"
     "and --scope it acts as that staff role (see 'tongxin user --help').\n";
 
 typedef struct {

@@ -73,13 +73,18 @@ typedef struct {
 static int import_text(store_conn *c, void *arg, tx_err *err)
 {
     import_args *a = arg;
+    int rc;
     if (strcmp(a->kind, "areas") == 0)
-        return io_import_areas(c, a->doc, &a->count, err);
-    if (strcmp(a->kind, "organisations") == 0)
-        return io_import_organisations(c, a->text, a->len, &a->count, err);
-    if (strcmp(a->kind, "people") == 0)
-        return io_import_people(c, a->text, a->len, &a->count, err);
-    return io_import_memberships(c, a->text, a->len, &a->count, err);
+        rc = io_import_areas(c, a->doc, &a->count, err);
+    else if (strcmp(a->kind, "organisations") == 0)
+        rc = io_import_organisations(c, a->text, a->len, &a->count, err);
+    else if (strcmp(a->kind, "people") == 0)
+        rc = io_import_people(c, a->text, a->len, &a->count, err);
+    else
+        rc = io_import_memberships(c, a->text, a->len, &a->count, err);
+    char detail[64];
+    snprintf(detail, sizeof detail, "%d records", a->count);
+    return rc ? -1 : store_audit(c, "cli", "import", a->kind, 0, detail, err);
 }
 
 static int known_kind(const char *k)
@@ -160,8 +165,8 @@ static int do_export(store_conn *c, void *arg, tx_err *err)
     if (strcmp(a->kind, "organisations") == 0)
         return store_org_export_csv(c, &a->text, &a->len, err);
     if (strcmp(a->kind, "people") == 0)
-        return store_person_export_csv(c, 1, &a->text, &a->len, err);
-    return store_membership_export_csv(c, &a->text, &a->len, err);
+        return store_person_export_csv(c, 1, 0, &a->text, &a->len, err);
+    return store_membership_export_csv(c, 0, &a->text, &a->len, err);
 }
 
 int cli_export(int argc, char **argv)

@@ -15,7 +15,7 @@ static const char help[] =
     "Usage: tongxin serve [--db URL] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--max-body BYTES]\n"
     "                     [--max-connections N] [--readers N] [--quiet]\n\n"
-    "Serve the API (/api/v1, /open311/v2, /healthz, /readyz, /metrics) and the web app.\n"
+    "Serve the API (/api/v1, /healthz, /readyz, /metrics) and the web app.\n"
     "The schema is created or migrated first, as by 'tongxin init'.\n\n"
     "  --db URL             store (default sqlite:tongxin.db)\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; :PORT for all)\n"
@@ -75,6 +75,7 @@ int cli_serve(int argc, char **argv)
         store_close(s);
         return 1;
     }
+    locator_watch();
     if (api_init()) {
         fprintf(stderr, "tongxin serve: out of memory\n");
         return 1;

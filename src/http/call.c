@@ -141,15 +141,16 @@ int call_param_id(tx_call *call, int i, int64_t *out)
     return 0;
 }
 
-/* Count characters of valid UTF-8 and refuse control characters — C0
- * other than newline, carriage return and tab, DEL, and C1 (U+0080-U+009F,
- * encoded C2 80-C2 9F) — which have no place in names, notes or reports. */
-static int text_chars(const char *s, size_t len, int *chars)
+/* Count characters of valid UTF-8 and refuse control characters — C0 (but
+ * newline, carriage return and tab in multi-line text), DEL, and C1
+ * (U+0080-U+009F, encoded C2 80-C2 9F) — which have no place in names,
+ * notes or reports. */
+static int text_chars(const char *s, size_t len, int multiline, int *chars)
 {
     int n = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
             return -1;
         if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
             return -1;
@@ -160,7 +161,7 @@ static int text_chars(const char *s, size_t len, int *chars)
     return 0;
 }
 
-int call_body_str(tx_call *call, const char *field, int required, int max_chars, const char **out)
+static int body_text(tx_call *call, const char *field, int required, int max_chars, int multiline, const char **out)
 {
     json_t *v = call->body ? json_object_get(call->body, field) : NULL;
     if (v == NULL || json_is_null(v)) {
@@ -176,7 +177,7 @@ int call_body_str(tx_call *call, const char *field, int required, int max_chars,
     int chars;
     /* jansson already refuses invalid UTF-8 in a document; an escaped NUL
      * (\u0000) still arrives here and is refused with the controls. */
-    if (strlen(s) != len || text_chars(s, len, &chars))
+    if (strlen(s) != len || text_chars(s, len, multiline, &chars))
         return tx_err_invalid(&call->err, field, "含有控制字符", "contains control characters");
     if (!tx_utf8_valid(s, len))
         return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_BAD_UTF8, field);
@@ -186,6 +187,16 @@ int call_body_str(tx_call *call, const char *field, int required, int max_chars,
         return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
     *out = s;
     return 0;
+}
+
+int call_body_str(tx_call *call, const char *field, int required, int max_chars, const char **out)
+{
+    return body_text(call, field, required, max_chars, 0, out);
+}
+
+int call_body_text(tx_call *call, const char *field, int required, int max_chars, const char **out)
+{
+    return body_text(call, field, required, max_chars, 1, out);
 }
 
 int call_body_int(tx_call *call, const char *field, int required, int64_t min, int64_t max, int64_t *out)

@@ -129,8 +129,11 @@ int call_param_id(tx_call *call, int i, int64_t *out);
 
 /* Body fields. Each returns 0 (value set, or absent and optional: *out
  * untouched), or -1 with a 400 naming the field. Strings are checked for
- * length (in characters) and must not contain control characters. */
+ * length (in characters) and must not contain control characters;
+ * call_body_str takes one line (names, codes), call_body_text allows
+ * newlines and tabs (notes, descriptions). */
 int call_body_str(tx_call *call, const char *field, int required, int max_chars, const char **out);
+int call_body_text(tx_call *call, const char *field, int required, int max_chars, const char **out);
 int call_body_int(tx_call *call, const char *field, int required, int64_t min, int64_t max, int64_t *out);
 int call_body_bool(tx_call *call, const char *field, int required, int *out);
 /* Fail with 400 when the body has a field not in the NULL-terminated list. */

@@ -48,13 +48,28 @@ int io_valid_text(const char *s, size_t max_chars, int multiline)
     return chars <= max_chars;
 }
 
+/* n decimal digits at s, no sign, no space. */
+static int digits_at(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
 int io_valid_date(const char *s, int allow_month)
 {
     int y, m, d;
-    char tail;
-    if (allow_month && strlen(s) == 7 && sscanf(s, "%4d-%2d%c", &y, &m, &tail) == 2)
-        return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && s[4] == '-';
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    size_t len = strlen(s);
+    if (allow_month && len == 7)
+        return digits_at(s, 4, &y) && s[4] == '-' && digits_at(s + 5, 2, &m) && y >= 1900 && y <= 2200 && m >= 1 &&
+               m <= 12;
+    if (len != 10 || s[4] != '-' || s[7] != '-' || !digits_at(s, 4, &y) || !digits_at(s + 5, 2, &m) ||
+        !digits_at(s + 8, 2, &d))
         return 0;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
@@ -250,22 +265,35 @@ int io_import_areas(store_conn *c, json_t *doc, int *count, tx_err *err)
         if (parent_codes[i] == NULL || *parent_codes[i] == '\0')
             continue;
         json_t *pi = json_object_get(index_of, parent_codes[i]);
+        int want = tx_area_parent_kind(all[i].kind);
+        char zh[160], en[160];
         if (pi == NULL) {
-            fail_feature(err, i, "parent_code", "没有这个编码的区域", "no area has this code");
+            snprintf(zh, sizeof zh, "没有这个编码的区域");
+            snprintf(en, sizeof en, "no area has this code");
             ok = 0;
         } else {
             all[i].parent = (int)json_integer_value(pi);
-            if (tx_area_parent_kind(all[i].kind) != (int)all[all[i].parent].kind) {
-                char zh[96], en[128];
-                snprintf(zh, sizeof zh, "上级必须是%s", tx_area_kind_name(tx_area_parent_kind(all[i].kind) < 0
-                                                                             ? TX_AREA_CITY
-                                                                             : (tx_area_kind)tx_area_parent_kind(all[i].kind), 0));
-                snprintf(en, sizeof en, "the parent must be a %s",
-                         tx_area_parent_kind(all[i].kind) < 0 ? "(none: a city has no parent)"
-                                                               : tx_area_kind_code((tx_area_kind)tx_area_parent_kind(all[i].kind)));
-                fail_feature(err, i, "parent_code", zh, en);
+            if (want < 0) {
+                snprintf(zh, sizeof zh, "市级区域没有上级");
+                snprintf(en, sizeof en, "a city has no parent");
+                ok = 0;
+            } else if (want != (int)all[all[i].parent].kind) {
+                snprintf(zh, sizeof zh, "%s的上级必须是%s", tx_area_kind_name(all[i].kind, 0),
+                         tx_area_kind_name((tx_area_kind)want, 0));
+                snprintf(en, sizeof en, "the parent of a %s must be a %s", tx_area_kind_code(all[i].kind),
+                         tx_area_kind_code((tx_area_kind)want));
                 ok = 0;
             }
+        }
+        if (!ok && i < n) {
+            fail_feature(err, i, "parent_code", zh, en);
+        } else if (!ok) {
+            /* A stored area the file leaves alone lost its fit (its parent
+             * changed kind in this file): name it, not a feature index. */
+            char zh2[320], en2[320];
+            snprintf(zh2, sizeof zh2, "已有区域 %s 将不再符合层级：%s", all[i].code, zh);
+            snprintf(en2, sizeof en2, "stored area %s would no longer fit the hierarchy: %s", all[i].code, en);
+            tx_err_set_reason(err, 400, "invalid_import", "features", M_IMPORT_FILE, 0, 0, NULL, zh2, en2);
         }
     }
     json_decref(index_of);

@@ -186,9 +186,13 @@ int store_area_delete(store_conn *c, int64_t id, tx_err *err);
  * parents before children. */
 int store_area_export(store_conn *c, json_t **out, tx_err *err);
 
-/* Every area with a boundary, for the locator: arrays of id, kind code,
- * parent id, code, name, and geometry text, as a JSON array of
- * [id, kind, parent_id, code, name, geometry] rows. */
+/* A number that changes whenever any area is inserted, changed or
+ * deleted, by this process or another. */
+int store_area_version(store_conn *c, int64_t *version, tx_err *err);
+
+/* Every area (boundary or not), parents first, as a JSON array of
+ * [id, kind, parent_id, code, name, geometry-or-null] rows: for the locator
+ * and for checking an import against what is stored. */
 int store_area_rows(store_conn *c, json_t **out, tx_err *err);
 
 /* ---- The network: organisations, people, memberships ---- */
@@ -247,7 +251,7 @@ typedef struct {
 } store_membership_in;
 
 int store_membership_add(store_conn *c, const store_membership_in *m, int64_t *id_out, tx_err *err);
-/* End a membership on end_date (YYYY-MM-DD); 409 when already ended or
+/* End a membership on end_date (YYYY-MM-DD); 409 when already ended, 400
  * when end_date is before its start. */
 int store_membership_end(store_conn *c, int64_t id, const char *end_date, tx_err *err);
 /* The organisation of membership id; 404 when none. */
@@ -270,10 +274,12 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
 int store_network_overview(store_conn *c, const char *as_of, json_t **out, tx_err *err);
 
 /* CSV exports in the import formats. with_personal (people) adds name and
- * phone columns' values; without it they are empty. */
+ * phone columns' values; without it they are empty. area_id (non-zero)
+ * keeps only people with a membership in an organisation of that area or
+ * below it, and only memberships in such organisations. */
 int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
-int store_person_export_csv(store_conn *c, int with_personal, char **out, size_t *len, tx_err *err);
-int store_membership_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
+int store_person_export_csv(store_conn *c, int with_personal, int64_t area_id, char **out, size_t *len, tx_err *err);
+int store_membership_export_csv(store_conn *c, int64_t area_id, char **out, size_t *len, tx_err *err);
 
 /* ---- Figures ---- */
 

@@ -86,7 +86,7 @@ int store_user_add(store_conn *c, const char *login, tx_role role, const tx_scop
     if (sqlite3_step(st) != SQLITE_DONE)
         return db_fail(c, "user add", err);
     if (sqlite3_changes(c->db) == 0)
-        return tx_err_set(err, 409, "duplicate", "login", M_DUPLICATE, "login", login);
+        return tx_err_named(err, 409, "duplicate", "login", M_DUPLICATE, "login", login);
     *id_out = sqlite3_last_insert_rowid(c->db);
     return 0;
 }
@@ -104,7 +104,7 @@ static int user_update(store_conn *c, const char *sql, const char *login, const 
     if (sqlite3_step(st) != SQLITE_DONE)
         return db_fail(c, "user update", err);
     if (sqlite3_changes(c->db) == 0)
-        return tx_err_set(err, 404, "not_found", "login", M_NOT_FOUND, "user", login);
+        return tx_err_named(err, 404, "not_found", "login", M_NOT_FOUND, "user", login);
     return 0;
 }
 
@@ -319,7 +319,7 @@ int store_apikey_revoke(store_conn *c, int64_t id, tx_err *err)
     if (sqlite3_changes(c->db) == 0) {
         char ids[24];
         snprintf(ids, sizeof ids, "%lld", (long long)id);
-        return tx_err_set(err, 404, "not_found", "id", M_NOT_FOUND, "API key (not revoked)", ids);
+        return tx_err_named(err, 404, "not_found", "id", M_NOT_FOUND, "api_key", ids);
     }
     return 0;
 }

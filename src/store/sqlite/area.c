@@ -122,7 +122,7 @@ int store_area_id_by_code(store_conn *c, const char *code, int64_t *id, tx_err *
     db_bind_text(st, 1, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
-        return tx_err_set(err, 404, "not_found", "code", M_NOT_FOUND, "area", code ? code : "");
+        return tx_err_named(err, 404, "not_found", "code", M_NOT_FOUND, "area", code ? code : "");
     if (rc != SQLITE_ROW)
         return db_fail(c, "area by code", err);
     *id = sqlite3_column_int64(st, 0);
@@ -136,16 +136,16 @@ int store_area_ancestry(store_conn *c, int64_t id, int64_t *ids, int max, int *n
     /* Walk up; the hierarchy is at most six levels, and the bound guards
      * against a cycle someone made by hand. */
     while (id != 0 && *n < max) {
-        ids[(*n)++] = id;
         sqlite3_stmt *st = db_stmt(c, sql, err);
         if (!st)
             return -1;
         sqlite3_bind_int64(st, 1, id);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_DONE)
-            break;
+            break; /* no such area: an unknown id has an empty ancestry */
         if (rc != SQLITE_ROW)
             return db_fail(c, "area ancestry", err);
+        ids[(*n)++] = id;
         id = sqlite3_column_int64(st, 0);
     }
     return 0;
@@ -210,7 +210,7 @@ int store_area_put(store_conn *c, const store_area_in *a, int replace, int64_t *
     if (sqlite3_step(st) != SQLITE_DONE)
         return db_fail(c, "area put", err);
     if (!replace && sqlite3_changes(c->db) == 0)
-        return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "area code", a->code);
+        return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", a->code);
     static const char idq[] = "SELECT id FROM area WHERE code = ?1";
     st = db_stmt(c, idq, err);
     if (!st)
@@ -240,7 +240,7 @@ int store_area_update(store_conn *c, int64_t id, const store_area_in *a, tx_err 
     db_bind_text(st, 1, a->code);
     sqlite3_bind_int64(st, 2, id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "area code", a->code);
+        return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", a->code);
     st = db_stmt(c, sql, err);
     if (!st)
         return -1;
@@ -302,6 +302,18 @@ int store_area_export(store_conn *c, json_t **out, tx_err *err)
         return db_fail(c, "area export", err);
     }
     *out = collection(features);
+    return 0;
+}
+
+int store_area_version(store_conn *c, int64_t *version, tx_err *err)
+{
+    static const char sql[] = "SELECT value FROM meta WHERE key = 'areas_version'";
+    sqlite3_stmt *st = db_stmt(c, sql, err);
+    if (!st)
+        return -1;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return db_fail(c, "area version", err);
+    *version = sqlite3_column_int64(st, 0);
     return 0;
 }
 

@@ -73,9 +73,9 @@ int store_stats(store_conn *c, json_t **out, tx_err *err)
     static const char orgs_sql[] = "SELECT kind, count(*) FROM organisation GROUP BY kind ORDER BY kind";
     static const char units_sql[] = "SELECT count(*) FROM organisation WHERE kind = 'member_unit'";
     static const char ptm_sql[] = "SELECT count(DISTINCT person_id) FROM membership "
-                                  "WHERE role = 'part_time_member' AND end_date IS NULL";
+                                  "WHERE role = 'part_time_member' AND " DB_CURRENT_MEMBERSHIP("membership");
     static const char people_sql[] = "SELECT count(*) FROM person";
-    static const char members_sql[] = "SELECT count(*) FROM membership WHERE end_date IS NULL";
+    static const char members_sql[] = "SELECT count(*) FROM membership WHERE " DB_CURRENT_MEMBERSHIP("membership");
     static const char users_sql[] = "SELECT role, count(*) FROM user_account WHERE disabled = 0 GROUP BY role";
     static const char keys_sql[] = "SELECT count(*) FROM api_key WHERE revoked_at IS NULL";
     static const char audit_sql[] = "SELECT count(*) FROM audit";

@@ -122,7 +122,7 @@ int db_not_found(tx_err *err, const char *what, int64_t id)
 {
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)id);
-    return tx_err_set(err, 404, "not_found", "id", M_NOT_FOUND, what, ids);
+    return tx_err_named(err, 404, "not_found", "id", M_NOT_FOUND, what, ids);
 }
 
 void db_bind_text(sqlite3_stmt *st, int i, const char *s)

@@ -9,6 +9,13 @@
 
 #define DB_STMT_CACHE 128
 
+/* Membership alias m is current today (in the deployment's time zone,
+ * UTC+8): it has started and not yet ended (end_date is exclusive). */
+#define DB_CURRENT_MEMBERSHIP(m)                                                                                       \
+    "(" m ".start_date <= date('now', '+8 hours') AND (" m ".end_date IS NULL OR " m ".end_date > date('now', "        \
+    "'+8 hours')))"
+
+
 struct store_conn {
     sqlite3 *db;
     struct {

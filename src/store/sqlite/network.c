@@ -5,6 +5,7 @@
  * (兼职委员) drawn from member units, and those units. Around it stand the
  * organisations located in the community: compound party branches,
  * owners' committees, property companies, clubs, venues, volunteer teams. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/db.h"
@@ -35,7 +36,8 @@ static int add_counts(store_conn *c, int64_t community, const char *as_of, json_
     static const char orgs_sql[] = UNDER_COMMUNITY "SELECT u.community, o.kind, count(*) FROM organisation o JOIN "
                                                    "under u ON o.area_id = u.id GROUP BY 1, 2";
     static const char members_sql[] =
-        "SELECT o.area_id, m.role, count(DISTINCT m.person_id), count(DISTINCT m.represents_org_id) FROM membership m "
+        "SELECT o.area_id, CASE WHEN m.role IN ('secretary', 'deputy_secretary') THEN 'cadre' ELSE m.role END, "
+        "count(DISTINCT m.person_id), count(DISTINCT m.represents_org_id) FROM membership m "
         "JOIN organisation o ON o.id = m.org_id JOIN area a ON a.id = o.area_id WHERE a.kind = 'community' AND (?1 = 0 "
         "OR a.id = ?1) AND o.kind IN " PARTY_KINDS " AND " CURRENT " GROUP BY 1, 2";
     const char *const sqls[3] = {areas_sql, orgs_sql, members_sql};
@@ -204,6 +206,7 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
     sqlite3_bind_int64(st, 1, community_id);
     db_bind_text(st, 2, as_of);
     json_t *seen_units = json_object();
+    json_t *cadre_by_person = json_object(); /* one entry per person, with all their roles */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *role = (const char *)sqlite3_column_text(st, 1);
         /* Office holders' names are public (the article names them);
@@ -236,8 +239,18 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
             json_array_append_new(ptm, m);
         } else if (strcmp(role, "cadre") == 0 || strcmp(role, "secretary") == 0 ||
                    strcmp(role, "deputy_secretary") == 0) {
-            json_object_set_new(m, "role", json_string(role));
-            json_array_append_new(cadres, m);
+            char pkey[24];
+            snprintf(pkey, sizeof pkey, "%lld", (long long)sqlite3_column_int64(st, 2));
+            json_t *entry = json_object_get(cadre_by_person, pkey);
+            if (entry == NULL) {
+                json_object_set_new(m, "roles", json_array());
+                json_object_set(cadre_by_person, pkey, m);
+                json_array_append_new(cadres, m);
+                entry = m;
+            } else {
+                json_decref(m);
+            }
+            json_array_append_new(json_object_get(entry, "roles"), json_string(role));
         } else if (strcmp(role, "grid_worker") == 0) {
             json_array_append_new(grid_workers, m);
         } else {
@@ -245,6 +258,7 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
         }
     }
     json_decref(seen_units);
+    json_decref(cadre_by_person);
     if (rc != SQLITE_DONE) {
         db_fail(c, "network members", err);
         goto fail;

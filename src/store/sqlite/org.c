@@ -134,9 +134,19 @@ static int id_by_code(store_conn *c, int org, const char *code, const char *fiel
     return 0;
 }
 
-/* Replace the compounds a property company manages with the ';'-list. */
+/* Replace the compounds a property company manages with the ';'-list.
+ * Each must lie within the company's own area: whoever may change the
+ * company may not thereby reach into someone else's community. */
 static int set_managed(store_conn *c, int64_t org_id, const char *list, tx_err *err)
 {
+    static const char org_area[] = "SELECT area_id FROM organisation WHERE id = ?1";
+    int64_t within = 0;
+    sqlite3_stmt *oa = db_stmt(c, org_area, err);
+    if (!oa)
+        return -1;
+    sqlite3_bind_int64(oa, 1, org_id);
+    if (sqlite3_step(oa) == SQLITE_ROW)
+        within = sqlite3_column_int64(oa, 0);
     static const char del[] = "DELETE FROM managed_compound WHERE org_id = ?1";
     static const char ins[] = "INSERT OR IGNORE INTO managed_compound (org_id, area_id) VALUES (?1, ?2)";
     static const char kind[] = "SELECT kind FROM area WHERE id = ?1";
@@ -163,7 +173,18 @@ static int set_managed(store_conn *c, int64_t org_id, const char *list, tx_err *
             if (!st)
                 return -1;
             sqlite3_bind_int64(st, 1, area_id);
-            if (sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "compound") != 0)
+            int is_compound =
+                sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "compound") == 0;
+            int64_t anc[16];
+            int n = 0, inside = within == 0;
+            if (is_compound && within && store_area_ancestry(c, area_id, anc, 16, &n, err))
+                return -1;
+            for (int k = 0; k < n && !inside; k++)
+                inside = anc[k] == within;
+            if (is_compound && !inside)
+                return tx_err_invalid(err, "manages", "管理的小区必须在该物业公司所属区域内",
+                                      "managed compounds must lie within the company's area");
+            if (!is_compound)
                 return tx_err_set_reason(err, 400, "invalid_field", "manages", M_FIELD_INVALID, 0, 0, "manages", "物业公司只能管理小区", "a property company manages compounds only");
             st = db_stmt(c, ins, err);
             if (!st)
@@ -220,7 +241,7 @@ int store_org_put(store_conn *c, const store_org_in *o, int replace, int64_t *id
     if (sqlite3_step(st) != SQLITE_DONE)
         return db_fail(c, "org put", err);
     if (!replace && sqlite3_changes(c->db) == 0)
-        return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "organisation code", o->code);
+        return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", o->code);
     st = db_stmt(c, idq, err);
     if (!st)
         return -1;
@@ -239,6 +260,18 @@ int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *e
     int64_t area_id, parent_id;
     if (resolve_refs(c, o, &area_id, &parent_id, err))
         return -1;
+    /* Walk up from the new parent: meeting this organisation would make a
+     * cycle (the hierarchy is shallow; the bound guards bad data). */
+    static const char up[] = "SELECT parent_id FROM organisation WHERE id = ?1";
+    for (int64_t p = parent_id, depth = 0; p != 0 && p != id && depth < 64; depth++) {
+        sqlite3_stmt *ps = db_stmt(c, up, err);
+        if (!ps)
+            return -1;
+        sqlite3_bind_int64(ps, 1, p);
+        p = sqlite3_step(ps) == SQLITE_ROW ? sqlite3_column_int64(ps, 0) : 0;
+        if (p == id)
+            parent_id = id;
+    }
     if (parent_id == id)
         return tx_err_set_reason(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, 0, 0, "parent_code", "组织不能是自己的上级", "an organisation cannot be its own parent");
     sqlite3_stmt *st = db_stmt(c, clash, err);
@@ -247,7 +280,7 @@ int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *e
     db_bind_text(st, 1, o->code);
     sqlite3_bind_int64(st, 2, id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "organisation code", o->code);
+        return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", o->code);
     st = db_stmt(c, sql, err);
     if (!st)
         return -1;
@@ -264,7 +297,7 @@ int store_org_delete(store_conn *c, int64_t id, tx_err *err)
 {
     static const char refs[] =
         "SELECT (SELECT count(*) FROM organisation WHERE parent_id = ?1), (SELECT count(*) FROM membership WHERE "
-        "(org_id = ?1 OR represents_org_id = ?1) AND end_date IS NULL), (SELECT count(*) FROM user_account WHERE "
+        "org_id = ?1 OR represents_org_id = ?1), (SELECT count(*) FROM user_account WHERE "
         "scope_kind = 'org' AND scope_id = ?1) + (SELECT count(*) FROM api_key WHERE scope_kind = 'org' AND scope_id = "
         "?1)";
     static const char del[] = "DELETE FROM organisation WHERE id = ?1";
@@ -278,10 +311,11 @@ int store_org_delete(store_conn *c, int64_t id, tx_err *err)
             accts = sqlite3_column_int64(st, 2);
     if (kids || members || accts) {
         char zh[200], en[200];
-        snprintf(zh, sizeof zh, "该组织仍有 %lld 个下级组织、%lld 个在任成员和 %lld 个账号或密钥", (long long)kids,
+        snprintf(zh, sizeof zh, "该组织仍有 %lld 个下级组织、%lld 条成员记录（含已结束的）和 %lld 个账号或密钥", (long long)kids,
                  (long long)members, (long long)accts);
         snprintf(en, sizeof en,
-                 "the organisation still has %lld child organisations, %lld current memberships and %lld accounts or keys",
+                 "the organisation still has %lld child organisations, %lld membership records (past ones included) "
+                 "and %lld accounts or keys",
                  (long long)kids, (long long)members, (long long)accts);
         return tx_err_conflict(err, "in_use", "id", zh, en);
     }
@@ -323,19 +357,43 @@ int store_org_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int6
     return store_area_ancestry(c, area_id, areas, max, nareas, err);
 }
 
+/* The codes of a JSON array joined with ';' (malloc'd). */
+static char *join_codes(json_t *codes)
+{
+    size_t need = 1, i;
+    json_t *v;
+    json_array_foreach(codes, i, v) need += json_string_length(v) + 1;
+    char *out = malloc(need);
+    if (out == NULL)
+        return NULL;
+    out[0] = '\0';
+    size_t len = 0;
+    json_array_foreach(codes, i, v)
+    {
+        if (len)
+            out[len++] = ';';
+        memcpy(out + len, json_string_value(v), json_string_length(v) + 1);
+        len += json_string_length(v);
+    }
+    return out;
+}
+
 int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err)
 {
-    static const char sql[] = "SELECT o.id, o.code, o.kind, o.unit_type, o.name, o.name_en, a.code, p.code, o.notes "
-                              "FROM organisation o LEFT JOIN area a ON a.id = o.area_id LEFT JOIN organisation p ON "
-                              "p.id = o.parent_id ORDER BY o.id";
+    /* Parents before children (imports resolve parent codes as they go):
+     * order by depth in the parent chain, then id. */
+    static const char sql[] =
+        "WITH RECURSIVE depth(id, d) AS (SELECT id, 0 FROM organisation WHERE parent_id IS NULL UNION ALL SELECT o.id, "
+        "depth.d + 1 FROM organisation o JOIN depth ON o.parent_id = depth.id WHERE depth.d < 64) "
+        "SELECT o.id, o.code, o.kind, o.unit_type, o.name, o.name_en, a.code, p.code, o.notes FROM organisation o "
+        "JOIN depth ON depth.id = o.id LEFT JOIN area a ON a.id = o.area_id LEFT JOIN organisation p ON p.id = "
+        "o.parent_id ORDER BY depth.d, o.id";
     static const char *const header[] = {"code", "kind", "unit_type", "name", "name_en",
                                          "area_code", "parent_code", "manages", "notes"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
     for (int i = 0; i < 9; i++)
         csv_put(&buf, &blen, &cap, header[i], i == 8);
-    /* Parents were inserted before children (imports require it), so id
-     * order keeps them first. */
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st) {
         free(buf);
@@ -346,18 +404,10 @@ int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err)
         for (int i = 1; i <= 7; i++)
             csv_put(&buf, &blen, &cap, (const char *)sqlite3_column_text(st, i), 0);
         json_t *m = managed_codes(c, sqlite3_column_int64(st, 0), err);
-        char managed[4096] = "";
-        size_t ml = 0, k;
-        json_t *v;
-        json_array_foreach(m, k, v)
-        {
-            int n = snprintf(managed + ml, sizeof managed - ml, "%s%s", ml ? ";" : "", json_string_value(v));
-            if (n < 0 || (size_t)n >= sizeof managed - ml)
-                break;
-            ml += (size_t)n;
-        }
+        char *managed = join_codes(m);
         json_decref(m);
-        csv_put(&buf, &blen, &cap, managed, 0);
+        csv_put(&buf, &blen, &cap, managed ? managed : "", 0);
+        free(managed);
         csv_put(&buf, &blen, &cap, (const char *)sqlite3_column_text(st, 8), 1);
     }
     if (rc != SQLITE_DONE) {

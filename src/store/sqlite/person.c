@@ -13,9 +13,9 @@
 #define PERSON_WHERE                                                                                                   \
     " WHERE (?1 IS NULL OR instr(p.name, ?1) > 0 OR instr(coalesce(p.code, ''), ?1) > 0) "                             \
     "AND (?2 = 0 OR p.id IN (SELECT m.person_id FROM membership m JOIN organisation o ON o.id = m.org_id "           \
-    "WHERE m.end_date IS NULL AND o.area_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION ALL SELECT area.id FROM "   \
+    "WHERE " DB_CURRENT_MEMBERSHIP("m") " AND o.area_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION ALL SELECT area.id FROM "   \
     "area JOIN sub ON area.parent_id = sub.id) SELECT id FROM sub))) "                                                \
-    "AND (?3 = 0 OR p.id IN (SELECT person_id FROM membership WHERE org_id = ?3 AND end_date IS NULL))"
+    "AND (?3 = 0 OR p.id IN (SELECT person_id FROM membership m WHERE m.org_id = ?3 AND " DB_CURRENT_MEMBERSHIP("m") "))"
 
 static json_t *person_from_row(sqlite3_stmt *st, int with_personal)
 {
@@ -32,7 +32,7 @@ static json_t *person_from_row(sqlite3_stmt *st, int with_personal)
 
 #define PERSON_COLS                                                                                                    \
     "p.id, p.code, p.name, p.phone, p.party_member, p.notes, (SELECT count(*) FROM membership m WHERE m.person_id = "  \
-    "p.id AND m.end_date IS NULL)"
+    "p.id AND " DB_CURRENT_MEMBERSHIP("m") ")"
 
 static void bind_filter(sqlite3_stmt *st, const store_person_filter *f)
 {
@@ -102,7 +102,7 @@ int store_person_put(store_conn *c, const store_person_in *p, int replace, int64
             return -1;
         db_bind_text(st, 1, p->code);
         if (sqlite3_step(st) == SQLITE_ROW)
-            return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "person code", p->code);
+            return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", p->code);
     }
     st = db_stmt(c, replace && p->code ? upsert : insert, err);
     if (!st)
@@ -129,7 +129,9 @@ int store_person_put(store_conn *c, const store_person_in *p, int replace, int64
     if (p->code == NULL) {
         /* Every person gets a code, so exports and imports can refer to
          * them: "P" and the id when none was given. */
-        static const char setcode[] = "UPDATE person SET code = 'P' || id WHERE id = ?1";
+        static const char setcode[] =
+            "UPDATE person SET code = CASE WHEN EXISTS (SELECT 1 FROM person WHERE code = 'P' || ?1) "
+            "THEN 'P' || ?1 || '-' || lower(hex(randomblob(3))) ELSE 'P' || ?1 END WHERE id = ?1";
         st = db_stmt(c, setcode, err);
         if (!st)
             return -1;
@@ -153,7 +155,7 @@ int store_person_update(store_conn *c, int64_t id, const store_person_in *p, tx_
         db_bind_text(st, 1, p->code);
         sqlite3_bind_int64(st, 2, id);
         if (sqlite3_step(st) == SQLITE_ROW)
-            return tx_err_set(err, 409, "duplicate", "code", M_DUPLICATE, "person code", p->code);
+            return tx_err_named(err, 409, "duplicate", "code", M_DUPLICATE, "code", p->code);
     }
     st = db_stmt(c, sql, err);
     if (!st)
@@ -178,9 +180,9 @@ int store_person_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, i
      * ancestors: staff of any of those places may see them. */
     static const char sql[] =
         "WITH RECURSIVE up(id) AS (SELECT o.area_id FROM membership m JOIN organisation o ON o.id = m.org_id WHERE "
-        "m.person_id = ?1 AND m.end_date IS NULL AND o.area_id IS NOT NULL UNION SELECT area.parent_id FROM area JOIN "
+        "m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m") " AND o.area_id IS NOT NULL UNION SELECT area.parent_id FROM area JOIN "
         "up ON area.id = up.id WHERE area.parent_id IS NOT NULL) SELECT id FROM up";
-    static const char orgs_sql[] = "SELECT DISTINCT org_id FROM membership WHERE person_id = ?1 AND end_date IS NULL";
+    static const char orgs_sql[] = "SELECT DISTINCT m.org_id FROM membership m WHERE m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m");
     *nareas = *norgs = 0;
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st)
@@ -382,9 +384,15 @@ int store_membership_list(store_conn *c, int64_t org_id, int64_t person_id, cons
     return 0;
 }
 
-int store_person_export_csv(store_conn *c, int with_personal, char **out, size_t *len, tx_err *err)
+/* Organisations in area ?1 or below it (all when ?1 is 0). */
+#define ORGS_IN_AREA                                                                                                   \
+    "(?1 = 0 OR org_id IN (SELECT id FROM organisation WHERE area_id IN (WITH RECURSIVE sub(id) AS (SELECT ?1 UNION "  \
+    "ALL SELECT area.id FROM area JOIN sub ON area.parent_id = sub.id) SELECT id FROM sub)))"
+
+int store_person_export_csv(store_conn *c, int with_personal, int64_t area_id, char **out, size_t *len, tx_err *err)
 {
-    static const char sql[] = "SELECT code, name, phone, party_member, notes FROM person ORDER BY id";
+    static const char sql[] = "SELECT code, name, phone, party_member, notes FROM person WHERE ?1 = 0 OR id IN "
+                              "(SELECT person_id FROM membership WHERE " ORGS_IN_AREA ") ORDER BY id";
     static const char *const header[] = {"code", "name", "phone", "party_member", "notes"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
@@ -395,6 +403,7 @@ int store_person_export_csv(store_conn *c, int with_personal, char **out, size_t
         free(buf);
         return -1;
     }
+    sqlite3_bind_int64(st, 1, area_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         csv_put(&buf, &blen, &cap, (const char *)sqlite3_column_text(st, 0), 0);
@@ -412,11 +421,11 @@ int store_person_export_csv(store_conn *c, int with_personal, char **out, size_t
     return 0;
 }
 
-int store_membership_export_csv(store_conn *c, char **out, size_t *len, tx_err *err)
+int store_membership_export_csv(store_conn *c, int64_t area_id, char **out, size_t *len, tx_err *err)
 {
     static const char sql[] = "SELECT p.code, o.code, m.role, r.code, m.start_date, m.end_date FROM membership m JOIN "
                               "person p ON p.id = m.person_id JOIN organisation o ON o.id = m.org_id LEFT JOIN "
-                              "organisation r ON r.id = m.represents_org_id ORDER BY m.id";
+                              "organisation r ON r.id = m.represents_org_id WHERE " ORGS_IN_AREA " ORDER BY m.id";
     static const char *const header[] = {"person_code", "org_code", "role", "represents_code", "start_date", "end_date"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
@@ -427,6 +436,7 @@ int store_membership_export_csv(store_conn *c, char **out, size_t *len, tx_err *
         free(buf);
         return -1;
     }
+    sqlite3_bind_int64(st, 1, area_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         for (int i = 0; i < 6; i++)

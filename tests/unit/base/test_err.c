@@ -143,7 +143,7 @@ static void test_err_set_reason_renders_each_language_with_its_own_reason(void *
     assert_string_equal(e.msg[TX_LANG_ZH], "第 12 行第 3 列（code）：重复");
 
     tx_err_set_reason(&e, 400, "invalid_geojson", "file", M_IMPORT_FEATURE, 7, 99, "kind", "未知", "unknown");
-    assert_string_equal(e.msg[TX_LANG_EN], "feature 7, property 'kind': unknown");
+    assert_string_equal(e.msg[TX_LANG_EN], "features[7], property 'kind': unknown");
 
     tx_err_set_reason(&e, 409, "conflict", NULL, M_CONFLICT, 0, 0, NULL, "仍被引用", "still referenced");
     assert_string_equal(e.msg[TX_LANG_EN], "still referenced");

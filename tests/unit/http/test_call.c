@@ -154,13 +154,24 @@ static void test_call_body_str_refuses_embedded_nul(void **state)
     free_call(c);
 }
 
-static void test_call_body_str_allows_newline_and_tab(void **state)
+static void test_call_body_text_allows_newline_and_tab(void **state)
 {
     (void)state;
     tx_call *c = new_call("{\"notes\":\"line one\\nline\\ttwo\"}");
     const char *s = NULL;
-    assert_int_equal(call_body_str(c, "notes", 1, 100, &s), 0);
+    assert_int_equal(call_body_text(c, "notes", 1, 100, &s), 0);
     assert_string_equal(s, "line one\nline\ttwo");
+    free_call(c);
+}
+
+static void test_call_body_str_refuses_newline_in_a_one_line_field(void **state)
+{
+    (void)state;
+    tx_call *c = new_call("{\"name\":\"line one\\nline two\"}");
+    const char *s = NULL;
+    assert_int_equal(call_body_str(c, "name", 1, 100, &s), -1);
+    assert_field_error(c, 400, "invalid_field", "name");
+    assert_null(s);
     free_call(c);
 }
 
@@ -537,7 +548,8 @@ int main(void)
         cmocka_unit_test(test_call_body_str_counts_characters_not_bytes),
         cmocka_unit_test(test_call_body_str_refuses_control_characters),
         cmocka_unit_test(test_call_body_str_refuses_embedded_nul),
-        cmocka_unit_test(test_call_body_str_allows_newline_and_tab),
+        cmocka_unit_test(test_call_body_text_allows_newline_and_tab),
+        cmocka_unit_test(test_call_body_str_refuses_newline_in_a_one_line_field),
         cmocka_unit_test(test_call_body_str_empty_required_is_missing_optional_is_kept),
         cmocka_unit_test(test_call_body_str_type_message_follows_language),
         cmocka_unit_test(test_call_body_int_within_bounds),
