@@ -112,6 +112,7 @@ static const char *reason_of(int status)
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "OK";
     }
@@ -411,16 +412,28 @@ static int read_json_body(h2o_req_t *req, tx_call *call)
     return 0;
 }
 
+/* Bytes of the request line and headers as received. */
+static size_t header_bytes(h2o_req_t *req)
+{
+    size_t n = req->input.method.len + req->input.path.len;
+    for (size_t i = 0; i != req->headers.size; i++)
+        n += req->headers.entries[i].name->len + req->headers.entries[i].value.len + 4;
+    return n;
+}
+
 static int on_request(h2o_handler_t *self, h2o_req_t *req)
 {
     (void)self;
     loop_ctx *loop = (loop_ctx *)req->conn->ctx;
     const http_config *cfg = S.cfg;
     h2o_iovec_t path = req->path_normalized;
+    /* h2o bounds the header count, not their size: refuse big ones here,
+     * for static files as for the API. */
+    int too_big = header_bytes(req) > HTTP_MAX_HEADER_BYTES;
     int is_api = (path.len >= 5 && memcmp(path.base, "/api/", 5) == 0) ||
                  (path.len >= 9 && memcmp(path.base, "/open311/", 9) == 0) || h2o_memis(path.base, path.len, H2O_STRLIT("/healthz")) ||
                  h2o_memis(path.base, path.len, H2O_STRLIT("/readyz")) || h2o_memis(path.base, path.len, H2O_STRLIT("/metrics"));
-    if (!is_api) {
+    if (!is_api && !too_big) {
         /* Static files: h2o's file handler (next in the chain) answers,
          * with ETag / 304; we only tag the response for the log. */
         char rid[72];
@@ -457,6 +470,8 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     set_request_id(req, call->request_id);
     client_ip(req, call->client_ip, sizeof call->client_ip);
 
+    if (too_big && call->err.status == 0)
+        tx_err_set(&call->err, 431, "headers_too_large", "headers", M_HEADERS_TOO_LARGE, (size_t)HTTP_MAX_HEADER_BYTES);
     int idx = -1;
     if (call->err.status == 0) {
         idx = http_route_match(cfg->routes, cfg->nroutes, call->method, path.base, path.len, call->params,

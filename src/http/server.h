@@ -14,6 +14,10 @@
 #include "http/call.h"
 #include "store/store.h"
 
+/* Request line plus headers above this get 431 (cookies and a bearer key
+ * fit many times over). */
+#define HTTP_MAX_HEADER_BYTES (32 * 1024)
+
 typedef struct {
     const char *listen;   /* "127.0.0.1:8080", "[::1]:8080" or ":8080" */
     int threads;          /* event loops */

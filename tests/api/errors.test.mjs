@@ -185,3 +185,12 @@ test('the error code is the same in both languages', async () => {
   assert.equal(zh.json.error.code, en.json.error.code);
   assert.notEqual(zh.json.error.message, en.json.error.message);
 });
+
+test('request headers over 32 KiB are 431 with a JSON error, for the API and static files alike', async () => {
+  for (const path of ['/api/v1/about', '/index.html']) {
+    const res = await request(path, { headers: { 'X-Big': 'a'.repeat(40 * 1024) } });
+    assertError(res, 431, 'headers_too_large', 'headers');
+  }
+  const ok = await request('/api/v1/about', { headers: { 'X-Big': 'a'.repeat(16 * 1024) } });
+  assert.equal(ok.status, 200);
+});
