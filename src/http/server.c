@@ -218,7 +218,8 @@ static int is_safe_method(const char *m)
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
 }
 
-/* The checks every store-backed route goes through, then its handler. */
+/* The checks every store-backed route goes through, then its handler (when
+ * h is not NULL). */
 static int run_checked(tx_call *call, store_conn *c, tx_handler h)
 {
     if (resolve_principal(call, c))
@@ -233,7 +234,7 @@ static int run_checked(tx_call *call, store_conn *c, tx_handler h)
         !tx_secret_equal(call->csrf_header, strlen(call->csrf_header), call->session_csrf,
                          strlen(call->session_csrf)))
         return tx_err_set(&call->err, 403, "csrf", "X-CSRF-Token", M_CSRF);
-    return h(call, c);
+    return h ? h(call, c) : 0;
 }
 
 static int job_run(store_job *job, store_conn *c)
@@ -245,6 +246,12 @@ static int job_run(store_job *job, store_conn *c)
     if (call->then_write) {
         call->then_write = NULL;
         rc = h(call, c);
+    } else if (call->route->kind == ROUTE_WRITE && !job->write) {
+        /* A write with credentials: resolve and check them here on a
+         * reader, so the one writer spends its time on writing only. */
+        rc = run_checked(call, c, NULL);
+        if (rc == 0)
+            call->then_write = call->route->run;
     } else {
         rc = run_checked(call, c, h);
     }
@@ -512,7 +519,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     link->f = f;
     f->link = link;
     f->req = req;
-    call->job.write = call->route->kind == ROUTE_WRITE;
+    call->job.write = call->route->kind == ROUTE_WRITE && call->cred == CRED_NONE;
     call->job.run = job_run;
     call->job.complete = job_complete;
     loop->pending++;
@@ -658,6 +665,18 @@ static int open_listener(void)
 static void *loop_main(void *arg)
 {
     loop_ctx *loop = arg;
+    /* Everything of a loop is made on its own thread: libh2o 2.2.5 takes
+     * socket buffers from a per-thread pool, so a loop's sockets created
+     * on the main thread would share the main thread's pool with the other
+     * loops, unlocked (it crashed under write load). */
+    h2o_context_init(&loop->ctx, h2o_evloop_create(), &S.config);
+    loop->accept_ctx.ctx = &loop->ctx;
+    loop->accept_ctx.hosts = S.config.hosts;
+    loop->accept_ctx.ssl_ctx = S.ssl_ctx;
+    h2o_multithread_register_receiver(loop->ctx.queue, &loop->done_receiver, on_done);
+    loop->listener = h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    loop->listener->data = loop;
+    h2o_socket_read_start(loop->listener, on_accept);
     int closed = 0;
     int64_t drained_at = 0;
     for (;;) {
@@ -791,17 +810,6 @@ int http_serve(const http_config *cfg)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    for (int i = 0; i < nthreads; i++) {
-        loop_ctx *loop = &S.loops[i];
-        h2o_context_init(&loop->ctx, h2o_evloop_create(), &S.config);
-        loop->accept_ctx.ctx = &loop->ctx;
-        loop->accept_ctx.hosts = S.config.hosts;
-        loop->accept_ctx.ssl_ctx = S.ssl_ctx;
-        h2o_multithread_register_receiver(loop->ctx.queue, &loop->done_receiver, on_done);
-        loop->listener = h2o_evloop_socket_create(loop->ctx.loop, loop->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
-        loop->listener->data = loop;
-        h2o_socket_read_start(loop->listener, on_accept);
-    }
     tx_log("info", "tongxin serving on %s%s with %d loop thread(s)", cfg->listen, S.ssl_ctx ? " (TLS)" : "", nthreads);
     /* Block the signals in loop threads; the main thread takes them. */
     sigset_t set, old;

@@ -247,16 +247,19 @@ static void fail_all(store_job *batch, const tx_err *why)
             j->err = *why;
 }
 
+static const char sql_begin[] = "BEGIN IMMEDIATE", sql_commit[] = "COMMIT", sql_rollback[] = "ROLLBACK",
+                  sql_savepoint[] = "SAVEPOINT job", sql_release[] = "RELEASE job", sql_undo[] = "ROLLBACK TO job";
+
 static void run_batch(store *s, store_job *batch, int n)
 {
     store_conn *c = s->wconn;
     tx_err txerr;
     tx_err_clear(&txerr);
     int64_t t0 = tx_mono_ns();
-    int ok = db_exec(c, "BEGIN IMMEDIATE", &txerr) == 0;
+    int ok = db_run(c, sql_begin, &txerr) == 0;
     if (ok) {
         for (store_job *j = batch; j; j = j->next) {
-            if (db_exec(c, "SAVEPOINT job", &j->err)) {
+            if (db_run(c, sql_savepoint, &j->err)) {
                 ok = 0;
                 break;
             }
@@ -265,16 +268,16 @@ static void run_batch(store *s, store_job *batch, int n)
             if (rc != 0) {
                 if (j->err.status == 0)
                     tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
-                sqlite3_exec(c->db, "ROLLBACK TO job", NULL, NULL, NULL);
+                db_run(c, sql_undo, NULL);
             }
-            sqlite3_exec(c->db, "RELEASE job", NULL, NULL, NULL);
+            db_run(c, sql_release, NULL);
         }
-        if (ok && db_exec(c, "COMMIT", &txerr) != 0)
+        if (ok && db_run(c, sql_commit, &txerr) != 0)
             ok = 0;
         if (!ok) {
             /* Nothing of this batch is kept: answer every job that thought
              * it succeeded with 503, so nothing unwritten is acknowledged. */
-            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+            db_run(c, sql_rollback, NULL);
         }
     }
     if (!ok) {

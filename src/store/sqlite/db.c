@@ -87,6 +87,16 @@ void db_conn_idle(store_conn *c)
             sqlite3_reset(st);
 }
 
+int db_run(store_conn *c, const char *sql, tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, sql, err);
+    if (st == NULL)
+        return -1;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(c, sql, err);
+}
+
 int db_exec(store_conn *c, const char *sql, tx_err *err)
 {
     if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)

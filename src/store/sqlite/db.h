@@ -40,6 +40,11 @@ sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err);
  * Called after every job. */
 void db_conn_idle(store_conn *c);
 
+/* Run a cached statement without results (sql a string literal): for the
+ * writer's BEGIN / SAVEPOINT / RELEASE / COMMIT, which sqlite3_exec would
+ * parse again every time. */
+int db_run(store_conn *c, const char *sql, tx_err *err);
+
 /* Execute a statement without results. */
 int db_exec(store_conn *c, const char *sql, tx_err *err);
 
