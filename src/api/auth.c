@@ -61,7 +61,7 @@ int api_auth_login(tx_call *call, store_conn *c)
     static const char *const fields[] = {"login", "password", NULL};
     const char *login = NULL, *password = NULL;
     if (call_body_only(call, fields) || call_body_str(call, "login", 1, 64, &login) ||
-        call_body_str(call, "password", 1, 1024, &password))
+        call_body_text(call, "password", 1, 1024, &password))
         return -1;
     char ipkey[64], loginkey[80];
     snprintf(ipkey, sizeof ipkey, "ip:%s", call->client_ip);

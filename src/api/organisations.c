@@ -128,28 +128,16 @@ int api_orgs_update(tx_call *call, store_conn *c)
     if (call_param_id(call, 0, &id) || store_org_get(c, id, &cur, &call->err))
         return -1;
     store_org_in o = {0};
-    char keep[4096] = "";
     /* Changing an organisation needs scope over where it is now and
      * over where it is moved to. */
     const char *was = json_string_value(json_object_get(json_object_get(cur, "area"), "code"));
     char actor[96];
     call_actor(call, actor, sizeof actor);
     int rc = authorize_area(call, c, was) || read_org(call, &o, cur) || authorize_area(call, c, o.area_code);
-    if (rc == 0 && !json_object_get(call->body, "manages") && json_is_array(json_object_get(cur, "manages")) &&
-        strcmp(o.kind, "property_company") == 0) {
-        /* Keep the managed compounds when the patch does not name them. */
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(cur, "manages"), i, v)
-        {
-            if (strlen(keep) + strlen(json_string_value(v)) + 2 >= sizeof keep)
-                break;
-            if (keep[0])
-                strcat(keep, ";");
-            strcat(keep, json_string_value(v));
-        }
-        o.manages = keep;
-    }
+    /* Without "manages" in the patch a property company keeps its
+     * compounds; a company that becomes another kind loses them. */
+    if (rc == 0 && !json_object_get(call->body, "manages") && strcmp(o.kind, "property_company") == 0)
+        o.keep_manages = 1;
     rc = rc || store_org_update(c, id, &o, &call->err) ||
          store_audit(c, actor, "org_update", "organisation", id, o.code, &call->err) ||
          store_org_get(c, id, &out, &call->err);

@@ -72,7 +72,7 @@ int call_query_double(tx_call *call, const char *name, int required, double min,
     double d = strtod(v, &end);
     if (errno || *end != '\0' || !isfinite(d) || d < min || d > max) {
         char why[96];
-        snprintf(why, sizeof why, call->lang == TX_LANG_ZH ? "必须是 %g 到 %g 之间的数" : "must be a number from %g to %g",
+        snprintf(why, sizeof why, call->lang == TX_LANG_ZH ? "必须是 %.10g 到 %.10g 之间的数" : "must be a number from %.10g to %.10g",
                  min, max);
         return tx_err_set(&call->err, 400, "invalid_query", name, M_QUERY_INVALID, name, why);
     }
@@ -175,8 +175,8 @@ static int body_text(tx_call *call, const char *field, int required, int max_cha
     const char *s = json_string_value(v);
     size_t len = json_string_length(v);
     int chars;
-    /* jansson already refuses invalid UTF-8 in a document; an escaped NUL
-     * (\u0000) still arrives here and is refused with the controls. */
+    /* jansson already refuses invalid UTF-8 and escaped NULs (\u0000)
+     * in a document; the length check guards values built another way. */
     if (strlen(s) != len || text_chars(s, len, multiline, &chars))
         return tx_err_invalid(&call->err, field, "含有控制字符", "contains control characters");
     if (!tx_utf8_valid(s, len))

@@ -408,12 +408,8 @@ static int read_json_body(h2o_req_t *req, tx_call *call)
     json_error_t je;
     /* jansson refuses invalid UTF-8 and, with this flag, duplicate keys. */
     call->body = json_loadb(req->entity.base ? req->entity.base : "", req->entity.len, JSON_REJECT_DUPLICATES, &je);
-    if (call->body == NULL) {
-        const char *why = call->lang == TX_LANG_ZH ? "无法解析" : je.text;
-        if (!tx_utf8_valid(je.text, strlen(je.text)))
-            why = "?";
-        return tx_err_set(&call->err, 400, "malformed_json", "body", M_BAD_JSON, je.line, je.column, why);
-    }
+    if (call->body == NULL)
+        return tx_err_set(&call->err, 400, "malformed_json", "body", M_BAD_JSON, je.line, je.column);
     if (!json_is_object(call->body))
         return tx_err_set(&call->err, 400, "malformed_json", "body", M_JSON_NOT_OBJECT);
     return 0;

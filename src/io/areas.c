@@ -43,6 +43,8 @@ int io_valid_text(const char *s, size_t max_chars, int multiline)
         unsigned char c = (unsigned char)*p;
         if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
             return 0;
+        if (c == 0xC2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9F)
+            return 0; /* C1 controls, U+0080-U+009F */
         chars += (c & 0xC0) != 0x80;
     }
     return chars <= max_chars;

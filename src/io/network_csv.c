@@ -130,6 +130,8 @@ int io_import_organisations(store_conn *c, const char *text, size_t len, int *co
             fail_cell(&s, err, 2, "只有成员单位有单位类型", "only member units have a unit type");
         else if (!o.name || !io_valid_text(o.name, 100, 0))
             fail_cell(&s, err, 3, "必填，最多 100 个字符", "required, at most 100 characters");
+        else if (!o.area_code)
+            fail_cell(&s, err, 5, "必填：组织必须属于一个区域", "required: an organisation belongs to an area");
         else if (o.name_en && !io_valid_text(o.name_en, 200, 0))
             fail_cell(&s, err, 4, "最多 200 个字符", "at most 200 characters");
         else if (o.manages && kind != TX_ORG_PROPERTY_COMPANY)

@@ -200,6 +200,7 @@ int store_area_rows(store_conn *c, json_t **out, tx_err *err);
 typedef struct {
     const char *code, *kind, *unit_type, *name, *name_en, *area_code, *parent_code, *notes;
     const char *manages; /* ';'-separated compound codes (property companies) */
+    int keep_manages;    /* leave the managed compounds as they are (manages ignored) */
 } store_org_in;
 
 typedef struct {

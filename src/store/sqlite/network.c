@@ -167,6 +167,24 @@ static int orgs_in(store_conn *c, int64_t community, const char *kind, json_t **
     return 0;
 }
 
+/* People in a list of memberships, each counted once (someone may sit on a
+ * committee for two units), as the overview counts them. */
+static json_int_t distinct_persons(json_t *list)
+{
+    json_t *seen = json_object();
+    size_t i;
+    json_t *m;
+    json_array_foreach(list, i, m)
+    {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(m, "person_id")));
+        json_object_set_new(seen, key, json_true());
+    }
+    json_int_t n = (json_int_t)json_object_size(seen);
+    json_decref(seen);
+    return n;
+}
+
 int store_network_community(store_conn *c, int64_t community_id, const char *as_of, json_t **out, tx_err *err)
 {
     static const char comm_sql[] = "SELECT " COMMUNITY_COLS " FROM area WHERE id = ?1 AND kind = 'community'";
@@ -287,9 +305,9 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
     json_t *v;
     json_object_foreach(units, k, v) nunits += json_array_size(v);
     json_object_set_new(counts, "cadres", json_integer((json_int_t)json_array_size(cadres)));
-    json_object_set_new(counts, "part_time_members", json_integer((json_int_t)json_array_size(ptm)));
+    json_object_set_new(counts, "part_time_members", json_integer(distinct_persons(ptm)));
     json_object_set_new(counts, "member_units", json_integer((json_int_t)nunits));
-    json_object_set_new(counts, "grid_workers", json_integer((json_int_t)json_array_size(grid_workers)));
+    json_object_set_new(counts, "grid_workers", json_integer(distinct_persons(grid_workers)));
     json_t *by_type = json_object();
     json_object_foreach(units, k, v) json_object_set_new(by_type, k, json_integer((json_int_t)json_array_size(v)));
     json_object_set_new(counts, "member_units_by_type", by_type);

@@ -201,6 +201,27 @@ static int set_managed(store_conn *c, int64_t org_id, const char *list, tx_err *
     return 0;
 }
 
+/* Refuse making parent_id the parent of organisation id when id is
+ * parent_id or one of its ancestors (walking up from parent_id; the bound
+ * guards data made by hand). id 0 (a new organisation) cannot cycle. */
+static int refuse_cycle(store_conn *c, int64_t id, int64_t parent_id, tx_err *err)
+{
+    static const char up[] = "SELECT parent_id FROM organisation WHERE id = ?1";
+    if (id == 0)
+        return 0;
+    for (int64_t p = parent_id, depth = 0; p != 0 && depth < 64; depth++) {
+        if (p == id)
+            return tx_err_invalid(err, "parent_code", "上级关系会形成循环（组织不能是自己或下级的下级）",
+                                  "the parent chain would loop back to this organisation");
+        sqlite3_stmt *ps = db_stmt(c, up, err);
+        if (!ps)
+            return -1;
+        sqlite3_bind_int64(ps, 1, p);
+        p = sqlite3_step(ps) == SQLITE_ROW ? sqlite3_column_int64(ps, 0) : 0;
+    }
+    return 0;
+}
+
 static int resolve_refs(store_conn *c, const store_org_in *o, int64_t *area_id, int64_t *parent_id, tx_err *err)
 {
     return id_by_code(c, 0, o->area_code, "area_code", area_id, err) ||
@@ -231,10 +252,18 @@ int store_org_put(store_conn *c, const store_org_in *o, int replace, int64_t *id
         "excluded.unit_type, name = excluded.name, name_en = excluded.name_en, area_id = excluded.area_id, parent_id = "
         "excluded.parent_id, notes = excluded.notes";
     static const char idq[] = "SELECT id FROM organisation WHERE code = ?1";
-    int64_t area_id, parent_id;
+    int64_t area_id, parent_id, existing = 0;
     if (resolve_refs(c, o, &area_id, &parent_id, err))
         return -1;
-    sqlite3_stmt *st = db_stmt(c, replace ? upsert : insert, err);
+    sqlite3_stmt *st = db_stmt(c, idq, err);
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, o->code);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        existing = sqlite3_column_int64(st, 0);
+    if (replace && refuse_cycle(c, existing, parent_id, err))
+        return -1;
+    st = db_stmt(c, replace ? upsert : insert, err);
     if (!st)
         return -1;
     bind_org(st, o, area_id, parent_id);
@@ -249,7 +278,7 @@ int store_org_put(store_conn *c, const store_org_in *o, int replace, int64_t *id
     if (sqlite3_step(st) != SQLITE_ROW)
         return db_fail(c, "org id", err);
     *id_out = sqlite3_column_int64(st, 0);
-    return set_managed(c, *id_out, o->manages, err);
+    return o->keep_manages ? 0 : set_managed(c, *id_out, o->manages, err);
 }
 
 int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *err)
@@ -260,20 +289,8 @@ int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *e
     int64_t area_id, parent_id;
     if (resolve_refs(c, o, &area_id, &parent_id, err))
         return -1;
-    /* Walk up from the new parent: meeting this organisation would make a
-     * cycle (the hierarchy is shallow; the bound guards bad data). */
-    static const char up[] = "SELECT parent_id FROM organisation WHERE id = ?1";
-    for (int64_t p = parent_id, depth = 0; p != 0 && p != id && depth < 64; depth++) {
-        sqlite3_stmt *ps = db_stmt(c, up, err);
-        if (!ps)
-            return -1;
-        sqlite3_bind_int64(ps, 1, p);
-        p = sqlite3_step(ps) == SQLITE_ROW ? sqlite3_column_int64(ps, 0) : 0;
-        if (p == id)
-            parent_id = id;
-    }
-    if (parent_id == id)
-        return tx_err_set_reason(err, 400, "invalid_field", "parent_code", M_FIELD_INVALID, 0, 0, "parent_code", "组织不能是自己的上级", "an organisation cannot be its own parent");
+    if (refuse_cycle(c, id, parent_id, err))
+        return -1;
     sqlite3_stmt *st = db_stmt(c, clash, err);
     if (!st)
         return -1;
@@ -290,7 +307,7 @@ int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *e
         return db_fail(c, "org update", err);
     if (sqlite3_changes(c->db) == 0)
         return db_not_found(err, "organisation", id);
-    return set_managed(c, id, o->manages, err);
+    return o->keep_manages ? 0 : set_managed(c, id, o->manages, err);
 }
 
 int store_org_delete(store_conn *c, int64_t id, tx_err *err)
