@@ -159,7 +159,10 @@ int api_areas_update(tx_call *call, store_conn *c)
     int count;
     char actor[96];
     call_actor(call, actor, sizeof actor);
+    /* Where the area lands must be in scope too, not only where it was:
+     * otherwise a PATCH of parent_code could move it out of reach. */
     int rc = io_import_areas(c, doc, &count, &call->err) ||
+             authorize_codes(call, c, json_object_get(doc, "features")) ||
              store_audit(c, actor, "area_update", "area", id, NULL, &call->err);
     json_decref(doc);
     json_t *f;

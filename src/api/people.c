@@ -227,7 +227,15 @@ int api_memberships_create(tx_call *call, store_conn *c)
         return tx_err_invalid(&call->err, "end_date", "必须是不早于开始日期的 YYYY-MM-DD", "a YYYY-MM-DD not before start_date");
     char actor[96];
     call_actor(call, actor, sizeof actor);
-    if (authorize_org(call, c, m.org_id, TX_ACT_ORG_WRITE) || store_membership_add(c, &m, &id, &call->err) ||
+    /* Adding someone to an organisation puts them in its scope. Someone who
+     * already belongs elsewhere may only be added by staff who may already
+     * change them; otherwise this would be a way to reach anyone's phone. */
+    int64_t areas[64], orgs[64];
+    int na = 0, no = 0;
+    if (authorize_org(call, c, m.org_id, TX_ACT_ORG_WRITE) ||
+        store_person_place(c, m.person_id, areas, &na, orgs, &no, 64, &call->err) ||
+        ((na || no) && authorize_person(call, c, m.person_id, TX_ACT_PERSON_WRITE)) ||
+        store_membership_add(c, &m, &id, &call->err) ||
         store_audit(c, actor, "membership_add", "membership", id, NULL, &call->err))
         return -1;
     return call_json(call, 201, json_pack("{s:I}", "id", (json_int_t)id));

@@ -69,8 +69,10 @@ int call_query_double(tx_call *call, const char *name, int required, double min,
     }
     char *end;
     errno = 0;
-    double d = strtod(v, &end);
-    if (errno || *end != '\0' || !isfinite(d) || d < min || d > max) {
+    /* Plain decimal only: strtod would also take hex, "inf" and "nan". */
+    int plain = strspn(v, "0123456789.-+eE") == strlen(v);
+    double d = plain ? strtod(v, &end) : 0;
+    if (!plain || errno || *end != '\0' || !isfinite(d) || d < min || d > max) {
         char why[96];
         snprintf(why, sizeof why, call->lang == TX_LANG_ZH ? "必须是 %.10g 到 %.10g 之间的数" : "must be a number from %.10g to %.10g",
                  min, max);
