@@ -415,6 +415,15 @@ static int read_json_body(h2o_req_t *req, tx_call *call)
     return 0;
 }
 
+/* API paths are answered by the route table; everything else is a static
+ * file of the web root. */
+static int is_api_path(h2o_iovec_t path)
+{
+    return (path.len >= 5 && memcmp(path.base, "/api/", 5) == 0) ||
+           (path.len >= 9 && memcmp(path.base, "/open311/", 9) == 0) || h2o_memis(path.base, path.len, H2O_STRLIT("/healthz")) ||
+           h2o_memis(path.base, path.len, H2O_STRLIT("/readyz")) || h2o_memis(path.base, path.len, H2O_STRLIT("/metrics"));
+}
+
 /* Bytes of the request line and headers as received. */
 static size_t header_bytes(h2o_req_t *req)
 {
@@ -433,10 +442,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     /* h2o bounds the header count, not their size: refuse big ones here,
      * for static files as for the API. */
     int too_big = header_bytes(req) > HTTP_MAX_HEADER_BYTES;
-    int is_api = (path.len >= 5 && memcmp(path.base, "/api/", 5) == 0) ||
-                 (path.len >= 9 && memcmp(path.base, "/open311/", 9) == 0) || h2o_memis(path.base, path.len, H2O_STRLIT("/healthz")) ||
-                 h2o_memis(path.base, path.len, H2O_STRLIT("/readyz")) || h2o_memis(path.base, path.len, H2O_STRLIT("/metrics"));
-    if (!is_api && !too_big) {
+    if (!is_api_path(path) && !too_big) {
         /* Static files: h2o's file handler (next in the chain) answers,
          * with ETag / 304; we only tag the response for the log. */
         char rid[72];
@@ -539,12 +545,11 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
     char method[8];
     snprintf(method, sizeof method, "%.*s", (int)(req->method.len < 7 ? req->method.len : 7), req->method.base);
     ssize_t rid = h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("x-request-id"), -1);
-    if (rid >= 0) {
+    if (rid >= 0 && path.base && is_api_path(path)) {
         char params[CALL_MAX_PARAMS][160], allow[64];
         int np;
-        int idx = path.base ? http_route_match(cfg->routes, cfg->nroutes, method, path.base, path.len, params, &np,
-                                               allow, sizeof allow)
-                            : -1;
+        int idx = http_route_match(cfg->routes, cfg->nroutes, method, path.base, path.len, params, &np, allow,
+                                   sizeof allow);
         if (idx >= 0) {
             route = cfg->routes[idx].name;
             slot = idx;
