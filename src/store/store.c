@@ -264,7 +264,6 @@ static void run_batch(store *s, store_job *batch, int n)
                 break;
             }
             int rc = j->run(j, c);
-            db_conn_idle(c);
             if (rc != 0) {
                 if (j->err.status == 0)
                     tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
@@ -272,6 +271,8 @@ static void run_batch(store *s, store_job *batch, int n)
             }
             db_run(c, sql_release, NULL);
         }
+        /* Statements left mid-result are reset once per batch, not per job. */
+        db_conn_idle(c);
         if (ok && db_run(c, sql_commit, &txerr) != 0)
             ok = 0;
         if (!ok) {

@@ -94,8 +94,32 @@ int store_person_put(store_conn *c, const store_person_in *p, int replace, int64
         "INSERT INTO person (code, name, phone, party_member, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON "
         "CONFLICT (code) DO UPDATE SET name = excluded.name, phone = excluded.phone, party_member = "
         "excluded.party_member, notes = excluded.notes";
+    /* Without a code the person gets "P" and their id, in the same
+     * statement: the new rowid is the largest plus one. */
+    static const char insert_auto[] =
+        "INSERT INTO person (code, name, phone, party_member, notes, created_at) VALUES ('P' || (SELECT "
+        "coalesce(max(id), 0) + 1 FROM person), ?2, ?3, ?4, ?5, ?6)";
     static const char exists[] = "SELECT id FROM person WHERE code = ?1";
     sqlite3_stmt *st;
+    if (p->code == NULL) {
+        st = db_stmt(c, insert_auto, err);
+        if (!st)
+            return -1;
+        db_bind_text(st, 2, p->name);
+        db_bind_text(st, 3, p->phone);
+        sqlite3_bind_int(st, 4, p->party_member ? 1 : 0);
+        db_bind_text(st, 5, p->notes);
+        sqlite3_bind_int64(st, 6, tx_now_ms());
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) {
+            *id_out = sqlite3_last_insert_rowid(c->db);
+            return 0;
+        }
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return db_fail(c, "person put", err);
+        /* Someone chose that code by hand: fall through to the slow path. */
+    }
     if (p->code && !replace) {
         st = db_stmt(c, exists, err);
         if (!st)
