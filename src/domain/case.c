@@ -8,14 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/terms.h"
+
 /* ---- vocabulary ---- */
 
-typedef struct {
-    const char *code;
-    const char *name[2];
-} term;
-
-static const term states[TX_CASE__STATE_COUNT] = {
+static const tx_term states[TX_CASE__STATE_COUNT] = {
     [TX_CASE_SUBMITTED] = {"submitted", {"待受理", "submitted"}},
     [TX_CASE_ACCEPTED] = {"accepted", {"已受理", "accepted"}},
     [TX_CASE_DISPATCHED] = {"dispatched", {"已派单", "dispatched"}},
@@ -28,7 +25,7 @@ static const term states[TX_CASE__STATE_COUNT] = {
     [TX_CASE_INVALID] = {"invalid", {"无效", "invalid"}},
 };
 
-static const term actions[TX_CASE__ACTION_COUNT] = {
+static const tx_term actions[TX_CASE__ACTION_COUNT] = {
     [TX_CASE_ACCEPT] = {"accept", {"受理", "accept"}},
     [TX_CASE_DISPATCH] = {"dispatch", {"派单", "dispatch"}},
     [TX_CASE_CONTACT] = {"contact", {"联系反映人", "contact the reporter"}},
@@ -46,13 +43,13 @@ static const term actions[TX_CASE__ACTION_COUNT] = {
     [TX_CASE_INVALIDATE] = {"invalidate", {"判定无效", "mark invalid"}},
 };
 
-static const term tiers[TX_TIER__COUNT] = {
+static const tx_term tiers[TX_TIER__COUNT] = {
     [TX_TIER_GRID] = {"grid", {"网格", "grid"}},
     [TX_TIER_COMMUNITY] = {"community", {"社区", "community"}},
     [TX_TIER_STREET] = {"street", {"街道", "street"}},
 };
 
-static const term handlers[TX_HANDLER__COUNT] = {
+static const tx_term handlers[TX_HANDLER__COUNT] = {
     [TX_HANDLER_NONE] = {"none", {"无", "none"}},
     [TX_HANDLER_GRID_WORKER] = {"grid_worker", {"网格员", "grid worker"}},
     [TX_HANDLER_COMMUNITY_OFFICE] = {"community_office", {"社区", "community office"}},
@@ -62,48 +59,23 @@ static const term handlers[TX_HANDLER__COUNT] = {
 };
 
 /* The unanswered values (0) have no code: they cannot be given. */
-static const term solved_answers[TX_SOLVED__COUNT] = {
+static const tx_term solved_answers[TX_SOLVED__COUNT] = {
     [TX_SOLVED_YES] = {"yes", {"已解决", "solved"}},
     [TX_SOLVED_NO] = {"no", {"未解决", "not solved"}},
 };
 
-static const term satisfactions[TX_SAT__COUNT] = {
+static const tx_term satisfactions[TX_SAT__COUNT] = {
     [TX_SAT_SATISFIED] = {"satisfied", {"满意", "satisfied"}},
     [TX_SAT_BASICALLY_SATISFIED] = {"basically_satisfied", {"基本满意", "basically satisfied"}},
     [TX_SAT_UNSATISFIED] = {"unsatisfied", {"不满意", "unsatisfied"}},
 };
 
-static int parse(const term *t, int n, const char *code, int *out)
-{
-    for (int i = 0; i < n; i++)
-        if (code && t[i].code && strcmp(t[i].code, code) == 0) {
-            *out = i;
-            return 0;
-        }
-    return -1;
-}
-
-#define TERMS(prefix, type, table, count)                                                                              \
-    const char *prefix##_code(type v) { return (unsigned)v < (count) ? table[v].code : NULL; }                         \
-    const char *prefix##_name(type v, int lang)                                                                        \
-    {                                                                                                                  \
-        return (unsigned)v < (count) && table[v].code ? table[v].name[lang ? 1 : 0] : NULL;                            \
-    }                                                                                                                  \
-    int prefix##_parse(const char *code, type *out)                                                                    \
-    {                                                                                                                  \
-        int i;                                                                                                         \
-        if (parse(table, (count), code, &i))                                                                           \
-            return -1;                                                                                                 \
-        *out = (type)i;                                                                                                \
-        return 0;                                                                                                      \
-    }
-
-TERMS(tx_case_state, tx_case_state, states, TX_CASE__STATE_COUNT)
-TERMS(tx_case_action, tx_case_action, actions, TX_CASE__ACTION_COUNT)
-TERMS(tx_tier, tx_tier, tiers, TX_TIER__COUNT)
-TERMS(tx_case_handler, tx_case_handler, handlers, TX_HANDLER__COUNT)
-TERMS(tx_case_solved, tx_case_solved, solved_answers, TX_SOLVED__COUNT)
-TERMS(tx_case_satisfaction, tx_case_satisfaction, satisfactions, TX_SAT__COUNT)
+TX_TERMS(tx_case_state, tx_case_state, states, TX_CASE__STATE_COUNT)
+TX_TERMS(tx_case_action, tx_case_action, actions, TX_CASE__ACTION_COUNT)
+TX_TERMS(tx_tier, tx_tier, tiers, TX_TIER__COUNT)
+TX_TERMS(tx_case_handler, tx_case_handler, handlers, TX_HANDLER__COUNT)
+TX_TERMS(tx_case_solved, tx_case_solved, solved_answers, TX_SOLVED__COUNT)
+TX_TERMS(tx_case_satisfaction, tx_case_satisfaction, satisfactions, TX_SAT__COUNT)
 
 /* ---- who ---- */
 

@@ -3,12 +3,9 @@
 
 #include <string.h>
 
-typedef struct {
-    const char *code;
-    const char *name[2];
-} term;
+#include "domain/terms.h"
 
-static const term area_kinds[TX_AREA__COUNT] = {
+static const tx_term area_kinds[TX_AREA__COUNT] = {
     {"city", {"市", "city"}},
     {"district", {"区", "district"}},
     {"street", {"街道", "street (sub-district)"}},
@@ -17,7 +14,7 @@ static const term area_kinds[TX_AREA__COUNT] = {
     {"compound", {"小区", "compound"}},
 };
 
-static const term org_kinds[TX_ORG__COUNT] = {
+static const tx_term org_kinds[TX_ORG__COUNT] = {
     {"street_party_committee", {"街道党工委", "street party working committee"}},
     {"community_party_committee", {"社区党委", "community party committee"}},
     {"community_general_branch", {"社区党总支", "community party general branch"}},
@@ -33,7 +30,7 @@ static const term org_kinds[TX_ORG__COUNT] = {
     {"venue", {"党群服务阵地", "venue or service station"}},
 };
 
-static const term unit_types[TX_UNIT__COUNT] = {
+static const tx_term unit_types[TX_UNIT__COUNT] = {
     {"government_organ", {"机关", "government organ"}},
     {"enterprise", {"企业", "enterprise"}},
     {"public_institution", {"事业单位", "public institution"}},
@@ -41,7 +38,7 @@ static const term unit_types[TX_UNIT__COUNT] = {
     {"new_social_organisation", {"新社会组织", "new social organisation"}},
 };
 
-static const term membership_roles[TX_MROLE__COUNT] = {
+static const tx_term membership_roles[TX_MROLE__COUNT] = {
     {"secretary", {"书记", "secretary"}},
     {"deputy_secretary", {"副书记", "deputy secretary"}},
     {"member", {"成员", "member"}},
@@ -52,32 +49,10 @@ static const term membership_roles[TX_MROLE__COUNT] = {
     {"liaison", {"联络员", "liaison"}},
 };
 
-static int parse(const term *t, int n, const char *code, int *out)
-{
-    for (int i = 0; i < n; i++)
-        if (code && strcmp(t[i].code, code) == 0) {
-            *out = i;
-            return 0;
-        }
-    return -1;
-}
-
-#define TERMS(prefix, type, table, count)                                                                              \
-    const char *prefix##_code(type v) { return (unsigned)v < (count) ? table[v].code : NULL; }                         \
-    const char *prefix##_name(type v, int lang) { return (unsigned)v < (count) ? table[v].name[lang ? 1 : 0] : NULL; }  \
-    int prefix##_parse(const char *code, type *out)                                                                    \
-    {                                                                                                                  \
-        int i;                                                                                                         \
-        if (parse(table, (count), code, &i))                                                                           \
-            return -1;                                                                                                 \
-        *out = (type)i;                                                                                                \
-        return 0;                                                                                                      \
-    }
-
-TERMS(tx_area_kind, tx_area_kind, area_kinds, TX_AREA__COUNT)
-TERMS(tx_org_kind, tx_org_kind, org_kinds, TX_ORG__COUNT)
-TERMS(tx_unit_type, tx_unit_type, unit_types, TX_UNIT__COUNT)
-TERMS(tx_membership_role, tx_membership_role, membership_roles, TX_MROLE__COUNT)
+TX_TERMS(tx_area_kind, tx_area_kind, area_kinds, TX_AREA__COUNT)
+TX_TERMS(tx_org_kind, tx_org_kind, org_kinds, TX_ORG__COUNT)
+TX_TERMS(tx_unit_type, tx_unit_type, unit_types, TX_UNIT__COUNT)
+TX_TERMS(tx_membership_role, tx_membership_role, membership_roles, TX_MROLE__COUNT)
 
 int tx_area_parent_kind(tx_area_kind k)
 {
