@@ -98,17 +98,8 @@ int cli_apikey(int argc, char **argv)
         fprintf(stderr, "tongxin apikey: unknown action '%s' (create, list, revoke)\n", pos[0]);
         return 2;
     }
-    store *s = cli_open_store(db, 0);
-    if (s == NULL)
+    if (cli_run(db, write, fn, &a))
         return 1;
-    tx_err err;
-    tx_err_clear(&err);
-    rc = store_sync(s, write, fn, &a, &err);
-    store_close(s);
-    if (rc) {
-        cli_print_err(&err);
-        return 1;
-    }
     if (fn == do_create) {
         printf("API key %lld (%s) created; it is shown only now:\n%s\n", (long long)a.id, name, key);
     } else if (fn == do_revoke) {

@@ -25,6 +25,11 @@ int cli_export(int argc, char **argv);
  * Prints a clear message and returns NULL on failure. */
 store *cli_open_store(const char *url, int migrate);
 
+/* Open the store at url, run fn through store_sync (in a transaction when
+ * write is set), close it. Prints what went wrong; returns 0 or 1 (an exit
+ * status). */
+int cli_run(const char *url, int write, int (*fn)(store_conn *c, void *arg, tx_err *err), void *arg);
+
 /* Print the message of err to stderr, prefixed with "tongxin: ". */
 void cli_print_err(const tx_err *err);
 

@@ -181,18 +181,9 @@ int cli_export(int argc, char **argv)
         fputs(export_help, rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
     }
-    store *s = cli_open_store(db, 0);
-    if (s == NULL)
-        return 1;
     export_args a = {.kind = pos[0]};
-    tx_err err;
-    tx_err_clear(&err);
-    rc = store_sync(s, 0, do_export, &a, &err);
-    store_close(s);
-    if (rc) {
-        cli_print_err(&err);
+    if (cli_run(db, 0, do_export, &a))
         return 1;
-    }
     FILE *f = out ? fopen(out, "wb") : stdout;
     if (f == NULL) {
         fprintf(stderr, "tongxin export: cannot write %s\n", out);

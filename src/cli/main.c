@@ -88,6 +88,22 @@ store *cli_open_store(const char *url, int migrate)
     return s;
 }
 
+int cli_run(const char *url, int write, int (*fn)(store_conn *c, void *arg, tx_err *err), void *arg)
+{
+    store *s = cli_open_store(url, 0);
+    if (s == NULL)
+        return 1;
+    tx_err err;
+    tx_err_clear(&err);
+    int rc = store_sync(s, write, fn, arg, &err);
+    store_close(s);
+    if (rc) {
+        cli_print_err(&err);
+        return 1;
+    }
+    return 0;
+}
+
 int cli_show_progress(void)
 {
     return isatty(STDERR_FILENO);

@@ -35,18 +35,9 @@ int cli_stats(int argc, char **argv)
         fputs(help, rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
     }
-    store *s = cli_open_store(db, 0);
-    if (s == NULL)
-        return 1;
     json_t *out = NULL;
-    tx_err err;
-    tx_err_clear(&err);
-    if (store_sync(s, 0, read_stats, &out, &err)) {
-        cli_print_err(&err);
-        store_close(s);
+    if (cli_run(db, 0, read_stats, &out))
         return 1;
-    }
-    store_close(s);
     if (as_json) {
         char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         puts(text);

@@ -151,17 +151,8 @@ int cli_user(int argc, char **argv)
         fprintf(stderr, "tongxin user: unknown action '%s' (add, list, passwd, disable)\n", verb);
         return 2;
     }
-    store *s = cli_open_store(db, 0);
-    if (s == NULL)
+    if (cli_run(db, write, fn, &a))
         return 1;
-    tx_err err;
-    tx_err_clear(&err);
-    rc = store_sync(s, write, fn, &a, &err);
-    store_close(s);
-    if (rc) {
-        cli_print_err(&err);
-        return 1;
-    }
     if (a.list) {
         if (as_json) {
             char *t = json_dumps(a.list, JSON_INDENT(2));
