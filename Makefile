@@ -28,7 +28,7 @@ LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/demo/*.
                               src/http/*.c src/api/*.c src/cli/*.c))
 MAIN_SRC := src/main.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/holidays.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -38,6 +38,15 @@ all: $(BUILD)/tongxin
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 	@mkdir -p $(dir $@)
 	scripts/embed-sql $@ $(MIGRATIONS)
+
+# The 2026 holiday calendar, loaded by tongxin demo.
+$(BUILD)/gen/holidays.c: data/cn-public-holidays-2026.csv scripts/embed-text
+	@mkdir -p $(dir $@)
+	scripts/embed-text $@ demo_holidays_csv $<
+
+$(BUILD)/obj/gen/holidays.o: $(BUILD)/gen/holidays.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/migrations.o: $(BUILD)/gen/migrations.c
 	@mkdir -p $(dir $@)

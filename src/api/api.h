@@ -56,6 +56,13 @@ int api_memberships_end(tx_call *call, store_conn *c);
 int api_memberships_csv(tx_call *call, store_conn *c);
 int api_network(tx_call *call, store_conn *c);
 
+/* calendar.c */
+int api_calendar_list(tx_call *call, store_conn *c);
+int api_calendar_deadline(tx_call *call, store_conn *c);
+int api_calendar_put(tx_call *call, store_conn *c);
+int api_calendar_delete(tx_call *call, store_conn *c);
+int api_calendar_csv(tx_call *call, store_conn *c);
+
 /* Principal as JSON: {login, role, scope:{kind,id,code}|null}. */
 json_t *api_principal_json(const tx_principal *p);
 

@@ -43,6 +43,15 @@ const tx_route api_routes[] = {
      api_memberships_end},
 
     {"GET", "/api/v1/network", "network", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_network},
+
+    {"GET", "/api/v1/calendar", "calendar.list", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_calendar_list},
+    {"GET", "/api/v1/calendar.csv", "calendar.csv", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_calendar_csv},
+    {"GET", "/api/v1/calendar/deadline", "calendar.deadline", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_calendar_deadline},
+    {"PUT", "/api/v1/calendar/{date}", "calendar.put", TX_ACT_CALENDAR_WRITE, ROUTE_WRITE, BODY_JSON,
+     api_calendar_put},
+    {"DELETE", "/api/v1/calendar/{date}", "calendar.delete", TX_ACT_CALENDAR_WRITE, ROUTE_WRITE, BODY_NONE,
+     api_calendar_delete},
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

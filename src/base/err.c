@@ -79,7 +79,7 @@ static const struct {
     {"person", "人员", "person"},     {"membership", "成员资格", "membership"},
     {"community", "社区", "community"}, {"user", "用户", "user"},
     {"api_key", "API 密钥", "API key"}, {"login", "账号", "login"},
-    {"code", "编码", "code"},
+    {"code", "编码", "code"},         {"calendar_day", "日历日期", "calendar day"},
 };
 
 int tx_err_named(tx_err *e, int status, const char *code, const char *field, tx_msg id, const char *noun,

@@ -12,6 +12,9 @@
 #include "demo/danshui.h"
 #include "io/io.h"
 
+/* The 2026 State Council holiday notice (data/), embedded at build time. */
+extern const char demo_holidays_csv[];
+
 static const char help[] =
     "Usage: tongxin demo [--db URL] [--seed N]\n\n"
     "Create or migrate the database and load the demo street (Danshui sub-district,\n"
@@ -23,7 +26,7 @@ static const char help[] =
 typedef struct {
     demo_street *d;
     char (*hashes)[TX_PWHASH_LEN];
-    int areas, orgs, people, members, accounts;
+    int areas, orgs, people, members, days, accounts;
 } demo_args;
 
 static int load(store_conn *c, void *arg, tx_err *err)
@@ -32,7 +35,8 @@ static int load(store_conn *c, void *arg, tx_err *err)
     if (io_import_areas(c, a->d->areas, &a->areas, err) ||
         io_import_organisations(c, a->d->organisations_csv, strlen(a->d->organisations_csv), &a->orgs, err) ||
         io_import_people(c, a->d->people_csv, strlen(a->d->people_csv), &a->people, err) ||
-        io_import_memberships(c, a->d->memberships_csv, strlen(a->d->memberships_csv), &a->members, err))
+        io_import_memberships(c, a->d->memberships_csv, strlen(a->d->memberships_csv), &a->members, err) ||
+        io_import_calendar(c, demo_holidays_csv, strlen(demo_holidays_csv), &a->days, err))
         return -1;
     for (int i = 0; i < demo_accounts_count; i++) {
         const demo_account *u = &demo_accounts[i];
@@ -107,9 +111,10 @@ int cli_demo(int argc, char **argv)
         return 1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    printf("demo street loaded into %s in %.2f s: %d areas, %d organisations, %d people, %d memberships\n", db,
-           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, a.areas, a.orgs, a.people,
-           a.members);
+    printf("demo street loaded into %s in %.2f s: %d areas, %d organisations, %d people, %d memberships, "
+           "%d calendar days (2026)\n",
+           db, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, a.areas, a.orgs, a.people,
+           a.members, a.days);
     printf("\ndemo accounts (%d new):\n", a.accounts);
     printf("  %-16s %-18s %-24s %s\n", "login", "role", "scope", "password");
     for (int i = 0; i < demo_accounts_count; i++)

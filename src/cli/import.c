@@ -19,14 +19,15 @@ static const char import_help[] =
     "                 households, founded, notes (others are kept as they are)\n"
     "  organisations  CSV: code,kind,unit_type,name,name_en,area_code,parent_code,manages,notes\n"
     "  people         CSV: code,name,phone,party_member,notes\n"
-    "  memberships    CSV: person_code,org_code,role,represents_code,start_date,end_date\n\n"
+    "  memberships    CSV: person_code,org_code,role,represents_code,start_date,end_date\n"
+    "  calendar       CSV: date,kind,occasion,weekday (holidays and 调休 workdays; data/)\n\n"
     "Errors name the feature index and property, or the CSV line and column.\n"
     "See docs/FORMATS.md for every field.\n";
 
 static const char export_help[] =
     "Usage: tongxin export KIND [--out FILE] [--db URL]\n\n"
     "Write KIND in its import format to FILE (default standard output).\n"
-    "Kinds: areas (GeoJSON), organisations, people, memberships (CSV).\n"
+    "Kinds: areas (GeoJSON), organisations, people, memberships, calendar (CSV).\n"
     "'people' contains personal data (names, phone numbers): keep the file safe.\n";
 
 /* Read a whole file ('-': stdin) into a malloc'd buffer. */
@@ -80,6 +81,8 @@ static int import_text(store_conn *c, void *arg, tx_err *err)
         rc = io_import_organisations(c, a->text, a->len, &a->count, err);
     else if (strcmp(a->kind, "people") == 0)
         rc = io_import_people(c, a->text, a->len, &a->count, err);
+    else if (strcmp(a->kind, "calendar") == 0)
+        rc = io_import_calendar(c, a->text, a->len, &a->count, err);
     else
         rc = io_import_memberships(c, a->text, a->len, &a->count, err);
     char detail[64];
@@ -90,7 +93,7 @@ static int import_text(store_conn *c, void *arg, tx_err *err)
 static int known_kind(const char *k)
 {
     return strcmp(k, "areas") == 0 || strcmp(k, "organisations") == 0 || strcmp(k, "people") == 0 ||
-           strcmp(k, "memberships") == 0;
+           strcmp(k, "memberships") == 0 || strcmp(k, "calendar") == 0;
 }
 
 int cli_import(int argc, char **argv)
@@ -166,6 +169,8 @@ static int do_export(store_conn *c, void *arg, tx_err *err)
         return store_org_export_csv(c, &a->text, &a->len, err);
     if (strcmp(a->kind, "people") == 0)
         return store_person_export_csv(c, 1, 0, &a->text, &a->len, err);
+    if (strcmp(a->kind, "calendar") == 0)
+        return store_calendar_export_csv(c, &a->text, &a->len, err);
     return store_membership_export_csv(c, 0, &a->text, &a->len, err);
 }
 

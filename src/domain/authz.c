@@ -24,6 +24,8 @@ static const struct {
                              {"修改人员信息", "change people"}},
     [TX_ACT_EXPORT_PERSONAL] = {"export_personal", R(TX_ROLE_STREET_ADMIN), 1,
                                 {"导出个人信息", "export personal data"}},
+    /* Holidays are national: one calendar for the deployment, not scoped. */
+    [TX_ACT_CALENDAR_WRITE] = {"calendar_write", R(TX_ROLE_STREET_ADMIN), 0, {"修改工作日历", "change the working-day calendar"}},
 };
 
 /* A scope covers a place when the scope's area (or organisation) is the

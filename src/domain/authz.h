@@ -20,6 +20,7 @@ typedef enum {
     TX_ACT_PERSON_READ,    /* personal data of people: staff whose scope covers them */
     TX_ACT_PERSON_WRITE,   /* add or change people: street admins, community staff in their community */
     TX_ACT_EXPORT_PERSONAL, /* bulk exports with personal data: street admins */
+    TX_ACT_CALENDAR_WRITE, /* the working-day calendar (deployment-wide): street admins */
     TX_ACT__COUNT
 } tx_action;
 

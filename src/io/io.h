@@ -26,6 +26,10 @@ int io_import_organisations(store_conn *c, const char *text, size_t len, int *co
 int io_import_people(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
 int io_import_memberships(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
 
+/* Import calendar days (date,kind,occasion,weekday: the State Council
+ * notice's columns); a day already stored is replaced. */
+int io_import_calendar(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
+
 /* Field checks shared by importers and the API. */
 int io_valid_code(const char *s);                                 /* 1-64 of [A-Za-z0-9._-] */
 int io_valid_text(const char *s, size_t max_chars, int multiline); /* UTF-8, no controls */

@@ -21,6 +21,7 @@
 
 #include "base/err.h"
 #include "domain/account.h"
+#include "domain/calendar.h"
 
 typedef struct store store;
 typedef struct store_conn store_conn;
@@ -281,6 +282,23 @@ int store_network_overview(store_conn *c, const char *as_of, json_t **out, tx_er
 int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
 int store_person_export_csv(store_conn *c, int with_personal, int64_t area_id, char **out, size_t *len, tx_err *err);
 int store_membership_export_csv(store_conn *c, int64_t area_id, char **out, size_t *len, tx_err *err);
+
+/* ---- The working-day calendar ---- */
+
+/* The stored exceptions to the plain week, sorted by day, as the domain's
+ * calendar wants them (malloc'd; the caller frees *out). */
+int store_calendar_exceptions(store_conn *c, tx_cal_exception **out, int *n, tx_err *err);
+
+/* Stored days from..to (YYYY-MM-DD, inclusive) as {date: {kind, occasion}}. */
+int store_calendar_list(store_conn *c, const char *from, const char *to, json_t **out, tx_err *err);
+
+/* Set or replace one day (already checked by the caller); delete one (404
+ * when it was not stored). */
+int store_calendar_put(store_conn *c, const char *day, const char *kind, const char *occasion, tx_err *err);
+int store_calendar_delete(store_conn *c, const char *day, tx_err *err);
+
+/* The calendar in its CSV format: date,kind,occasion,weekday. */
+int store_calendar_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
 
 /* ---- Figures ---- */
 

@@ -1,10 +1,12 @@
-/* io/network_csv: organisations, people and memberships as CSV, in the
- * formats `tongxin export` writes (header row, RFC 4180, UTF-8). */
+/* io/csv_imports: the CSV imports — organisations, people, memberships and
+ * the working-day calendar — in the formats `tongxin export` writes
+ * (header row, RFC 4180, UTF-8). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/csv.h"
+#include "domain/calendar.h"
 #include "domain/network.h"
 #include "io/io.h"
 
@@ -214,6 +216,36 @@ int io_import_memberships(store_conn *c, const char *text, size_t len, int *coun
         int64_t id;
         if (rc == 0 && store_membership_add(c, &m, &id, err))
             rc = store_fail(&s, err);
+        if (rc == 0)
+            (*count)++;
+    }
+    csv_reader_free(&s.r);
+    return rc < 0 ? -1 : 0;
+}
+
+int io_import_calendar(store_conn *c, const char *text, size_t len, int *count, tx_err *err)
+{
+    /* The columns of the State Council notice file (data/); weekday is a
+     * check on the date, not stored. */
+    static const char *const header[] = {"date", "kind", "occasion", "weekday", NULL};
+    sheet s;
+    *count = 0;
+    int rc = open_sheet(&s, text, len, header, err);
+    while (rc == 0 && (rc = next_row(&s, err)) == 1) {
+        const char *date = cell(&s, 0), *kind = cell(&s, 1), *occasion = cell(&s, 2), *weekday = cell(&s, 3);
+        tx_cal_exception ex;
+        int e = tx_cal_parse_row(date ? date : "", kind ? kind : "", weekday, &ex);
+        rc = -1;
+        if (e == TX_CAL_E_KIND)
+            fail_cell(&s, err, 1, tx_cal_error_text(e, 0), tx_cal_error_text(e, 1));
+        else if (e == TX_CAL_E_WEEKDAY || e == TX_CAL_E_WEEKDAY_MISMATCH)
+            fail_cell(&s, err, 3, tx_cal_error_text(e, 0), tx_cal_error_text(e, 1));
+        else if (e != 0)
+            fail_cell(&s, err, 0, tx_cal_error_text(e, 0), tx_cal_error_text(e, 1));
+        else if (occasion && !io_valid_text(occasion, 100, 0))
+            fail_cell(&s, err, 2, "最多 100 个字符的单行文本", "one line of at most 100 characters");
+        else
+            rc = store_calendar_put(c, date, kind, occasion, err);
         if (rc == 0)
             (*count)++;
     }
