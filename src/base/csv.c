@@ -137,6 +137,7 @@ int csv_put(char **buf, size_t *len, size_t *cap, const char *value, int last_in
     if (quote)
         *o++ = '"';
     *o++ = last_in_row ? '\n' : ',';
+    *o = '\0'; /* room reserved above: the text is always a C string too */
     *len = (size_t)(o - *buf);
     return 0;
 }

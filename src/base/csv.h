@@ -32,7 +32,8 @@ void csv_reader_free(csv_reader *r);
 int csv_next(csv_reader *r, const char **why, const char **why_zh);
 
 /* Append value to a growing buffer as one CSV field (quoted when needed).
- * The buffer is (*buf, *len, *cap), malloc'd; returns -1 when out of memory. */
+ * The buffer is (*buf, *len, *cap), malloc'd, and stays NUL-terminated
+ * after *len; returns -1 when out of memory. */
 int csv_put(char **buf, size_t *len, size_t *cap, const char *value, int last_in_row);
 
 #endif
