@@ -100,15 +100,9 @@ int store_area_list(store_conn *c, const store_area_filter *f, json_t **out, tx_
 int store_area_get(store_conn *c, int64_t id, json_t **out, tx_err *err)
 {
     static const char sql[] = "SELECT " AREA_COLS " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "area", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "area", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "area get", err);
     *out = feature_from_row(st, 1, 0);
     return 0;
 }

@@ -141,6 +141,22 @@ int db_not_found(tx_err *err, const char *what, int64_t id)
     return tx_err_named(err, 404, "not_found", "id", M_NOT_FOUND, what, ids);
 }
 
+sqlite3_stmt *db_row_by_id(store_conn *c, const char *sql, int64_t id, const char *what, tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, sql, err);
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return st;
+    if (rc == SQLITE_DONE)
+        db_not_found(err, what, id);
+    else
+        db_fail(c, what, err);
+    return NULL;
+}
+
 void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)

@@ -195,15 +195,9 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
         "membership m JOIN person p ON p.id = m.person_id JOIN organisation o ON o.id = m.org_id LEFT JOIN organisation "
         "r ON r.id = m.represents_org_id WHERE o.area_id = ?1 AND o.kind IN " PARTY_KINDS " AND " CURRENT
         " ORDER BY m.role, r.code, p.id";
-    sqlite3_stmt *st = db_stmt(c, comm_sql, err);
+    sqlite3_stmt *st = db_row_by_id(c, comm_sql, community_id, "community", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, community_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "community", community_id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "network community", err);
     json_t *community = community_json(st);
     json_t *party = json_array(), *cadres = json_array(), *ptm = json_array(), *grid_workers = json_array();
     json_t *units = json_object(); /* unit_type → [units] */
@@ -214,6 +208,7 @@ int store_network_community(store_conn *c, int64_t community_id, const char *as_
     if (!st)
         goto fail;
     sqlite3_bind_int64(st, 1, community_id);
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(party, json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
                                                "code", db_col_json_text(st, 1), "name", db_col_json_text(st, 2), "kind",

@@ -97,15 +97,9 @@ int store_org_list(store_conn *c, const store_org_filter *f, json_t **out, tx_er
 int store_org_get(store_conn *c, int64_t id, json_t **out, tx_err *err)
 {
     static const char sql[] = "SELECT " ORG_COLS " " ORG_FROM " WHERE o.id = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "organisation", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "organisation", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "org get", err);
     *out = org_from_row(c, st, err);
     return 0;
 }

@@ -73,15 +73,9 @@ int store_person_list(store_conn *c, const store_person_filter *f, int with_pers
 int store_person_get(store_conn *c, int64_t id, int with_personal, json_t **out, tx_err *err)
 {
     static const char sql[] = "SELECT " PERSON_COLS " FROM person p WHERE p.id = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "person", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "person", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "person get", err);
     *out = person_from_row(st, with_personal);
     return 0;
 }
@@ -329,15 +323,9 @@ int store_membership_add(store_conn *c, const store_membership_in *m, int64_t *i
 int store_membership_org(store_conn *c, int64_t id, int64_t *org_id, tx_err *err)
 {
     static const char sql[] = "SELECT org_id FROM membership WHERE id = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "membership", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "membership", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "membership org", err);
     *org_id = sqlite3_column_int64(st, 0);
     return 0;
 }
@@ -346,15 +334,9 @@ int store_membership_end(store_conn *c, int64_t id, const char *end_date, tx_err
 {
     static const char get[] = "SELECT start_date, end_date FROM membership WHERE id = ?1";
     static const char upd[] = "UPDATE membership SET end_date = ?2 WHERE id = ?1";
-    sqlite3_stmt *st = db_stmt(c, get, err);
+    sqlite3_stmt *st = db_row_by_id(c, get, id, "membership", err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return db_not_found(err, "membership", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(c, "membership get", err);
     if (sqlite3_column_type(st, 1) != SQLITE_NULL)
         return tx_err_conflict(err, "already_ended", "end_date", "该成员资格已经结束", "the membership has already ended");
     if (strcmp(end_date, (const char *)sqlite3_column_text(st, 0)) < 0)
