@@ -19,8 +19,9 @@ static const char help[] =
     "Usage: tongxin demo [--db URL] [--seed N]\n\n"
     "Create or migrate the database and load the demo street (Danshui sub-district,\n"
     "Huiyang, Huizhou: 20 communities, 86 part-time members, 112 compound party\n"
-    "branches …) and the demo accounts, whose passwords are printed. Names from the\n"
-    "source article are real; everything else is made up and marked so.\n"
+    "branches …), the 2026 holiday calendar and the demo accounts, whose passwords are\n"
+    "printed. Names from the source article are real; everything else is made up and\n"
+    "marked so.\n"
     "  --seed N   vary the made-up parts (default 1); the same seed gives the same data\n";
 
 typedef struct {
