@@ -97,14 +97,17 @@ int api_people_create(tx_call *call, store_conn *c)
 {
     store_person_in p = {0};
     int64_t id;
-    json_t *out;
-    char actor[96];
+    char code[72], actor[96];
     call_actor(call, actor, sizeof actor);
-    if (read_person(call, &p, 1) || store_person_put(c, &p, 0, &id, &call->err) ||
-        store_audit(c, actor, "person_create", "person", id, NULL, &call->err) ||
-        store_person_get(c, id, 1, &out, &call->err))
+    if (read_person(call, &p, 1) || store_person_put(c, &p, 0, &id, code, &call->err) ||
+        store_audit(c, actor, "person_create", "person", id, NULL, &call->err))
         return -1;
-    return call_json(call, 201, out);
+    /* Answer from what was written (the shape of GET /people/{id}): no
+     * read-back inside the writer's transaction. */
+    return call_json(call, 201,
+                     json_pack("{s:I, s:s, s:b, s:i, s:s, s:s?, s:s?}", "id", (json_int_t)id, "code", code,
+                               "party_member", p.party_member, "memberships", 0, "name", p.name, "phone", p.phone,
+                               "notes", p.notes));
 }
 
 int api_people_update(tx_call *call, store_conn *c)

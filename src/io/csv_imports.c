@@ -176,7 +176,7 @@ int io_import_people(store_conn *c, const char *text, size_t len, int *count, tx
         else
             rc = 0;
         int64_t id;
-        if (rc == 0 && store_person_put(c, &p, 1, &id, err))
+        if (rc == 0 && store_person_put(c, &p, 1, &id, NULL, err))
             rc = store_fail(&s, err);
         if (rc == 0)
             (*count)++;

@@ -240,7 +240,11 @@ typedef struct {
  * it only id, code, party_member and the count of memberships. */
 int store_person_list(store_conn *c, const store_person_filter *f, int with_personal, json_t **out, tx_err *err);
 int store_person_get(store_conn *c, int64_t id, int with_personal, json_t **out, tx_err *err);
-int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, tx_err *err);
+/* Insert (or, with replace and a code, replace by code) a person. *id_out
+ * gets the id and, when code_out is not NULL, the code (given or
+ * assigned: "P" and the id). */
+int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, char code_out[72],
+                     tx_err *err);
 int store_person_update(store_conn *c, int64_t id, const store_person_in *p, tx_err *err);
 /* The area ids where a person holds a current membership (the orgs' areas
  * and their ancestors), for deciding who may see their personal data. */

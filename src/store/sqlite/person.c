@@ -80,7 +80,8 @@ int store_person_get(store_conn *c, int64_t id, int with_personal, json_t **out,
     return 0;
 }
 
-int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, tx_err *err)
+int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, char code_out[72],
+                     tx_err *err)
 {
     static const char insert[] = "INSERT INTO person (code, name, phone, party_member, notes, created_at) VALUES (?1, "
                                  "?2, ?3, ?4, ?5, ?6)";
@@ -108,6 +109,8 @@ int store_person_put(store_conn *c, const store_person_in *p, int replace, int64
         sqlite3_reset(st);
         if (rc == SQLITE_DONE) {
             *id_out = sqlite3_last_insert_rowid(c->db);
+            if (code_out)
+                snprintf(code_out, 72, "P%lld", (long long)*id_out);
             return 0;
         }
         if ((rc & 0xff) != SQLITE_CONSTRAINT)
@@ -156,6 +159,17 @@ int store_person_put(store_conn *c, const store_person_in *p, int replace, int64
         sqlite3_bind_int64(st, 1, *id_out);
         if (sqlite3_step(st) != SQLITE_DONE)
             return db_fail(c, "person code", err);
+    }
+    if (code_out) {
+        if (p->code) {
+            snprintf(code_out, 72, "%s", p->code);
+        } else {
+            static const char getcode[] = "SELECT code FROM person WHERE id = ?1";
+            st = db_row_by_id(c, getcode, *id_out, "person", err);
+            if (!st)
+                return -1;
+            snprintf(code_out, 72, "%s", sqlite3_column_text(st, 0));
+        }
     }
     return 0;
 }

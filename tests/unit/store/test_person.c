@@ -243,7 +243,7 @@ static void test_a_person_without_a_code_gets_P_and_their_id(void **state)
     store_person_in p = {.name = "周九", .phone = "13900000009"};
     int64_t id = 0;
     tx_err err;
-    assert_int_equal(store_person_put(f->c, &p, 0, &id, &err), 0);
+    assert_int_equal(store_person_put(f->c, &p, 0, &id, NULL, &err), 0);
     assert_true(id > 6);
     json_t *out;
     assert_int_equal(store_person_get(f->c, id, 0, &out, &err), 0);
@@ -253,7 +253,7 @@ static void test_a_person_without_a_code_gets_P_and_their_id(void **state)
     json_decref(out);
     /* With replace too. */
     int64_t id2 = 0;
-    assert_int_equal(store_person_put(f->c, &p, 1, &id2, &err), 0);
+    assert_int_equal(store_person_put(f->c, &p, 1, &id2, NULL, &err), 0);
     assert_true(id2 != id);
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE id = %lld AND code = 'P%lld'", (long long)id2,
@@ -268,9 +268,9 @@ static void test_person_put_of_a_stored_code_is_409_unless_replacing(void **stat
     int64_t id = 0;
     tx_err err;
     tx_err_clear(&err);
-    assert_int_equal(store_person_put(f->c, &p, 0, &id, &err), -1);
+    assert_int_equal(store_person_put(f->c, &p, 0, &id, NULL, &err), -1);
     assert_int_equal(err.status, 409);
-    assert_int_equal(store_person_put(f->c, &p, 1, &id, &err), 0);
+    assert_int_equal(store_person_put(f->c, &p, 1, &id, NULL, &err), 0);
     assert_int_equal(id, 2);
     assert_int_equal(tmpdb_int(f->c, "SELECT party_member FROM person WHERE id = 2 AND name = '李四（改）'"), 1);
     assert_int_equal(tmpdb_int(f->c, "SELECT count(*) FROM person"), 6);
