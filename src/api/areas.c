@@ -43,8 +43,9 @@ static void refresh_locator(tx_call *call)
 }
 
 /* Every area named in the collection must lie in the admin's scope: its
- * own ancestry (after the import) includes the scope area. */
-static int authorize_codes(tx_call *call, store_conn *c, json_t *features)
+ * ancestry includes the scope area. With only_stored, the codes not stored
+ * yet are skipped (checking where areas are before an import). */
+static int authorize_codes(tx_call *call, store_conn *c, json_t *features, int only_stored)
 {
     size_t i;
     json_t *f;
@@ -53,6 +54,8 @@ static int authorize_codes(tx_call *call, store_conn *c, json_t *features)
         const char *code = json_string_value(json_object_get(json_object_get(f, "properties"), "code"));
         int64_t id = 0, anc[16];
         int n;
+        if (only_stored && (code == NULL || store_area_id_by_code(c, code, &id, NULL)))
+            continue;
         if (store_area_id_by_code(c, code, &id, &call->err) || store_area_ancestry(c, id, anc, 16, &n, &call->err))
             return -1;
         tx_place place = {.areas = anc, .n_areas = n};
@@ -78,11 +81,18 @@ int api_areas_create(tx_call *call, store_conn *c)
         doc = json_pack("{s:s, s:[O]}", "type", "FeatureCollection", "features", call->body);
     } else {
         doc = json_incref(call->body);
+        /* A collection replaces areas by code: where each stored one is now
+         * must be in scope as well as where it lands, or an import could
+         * take an area (and the people in it) from another street. */
+        if (authorize_codes(call, c, json_object_get(doc, "features"), 1)) {
+            json_decref(doc);
+            return -1;
+        }
     }
     int count;
     int rc = io_import_areas(c, doc, &count, &call->err);
     if (rc == 0)
-        rc = authorize_codes(call, c, json_object_get(doc, "features"));
+        rc = authorize_codes(call, c, json_object_get(doc, "features"), 0);
     char actor[96];
     call_actor(call, actor, sizeof actor);
     if (rc == 0)
@@ -162,7 +172,7 @@ int api_areas_update(tx_call *call, store_conn *c)
     /* Where the area lands must be in scope too, not only where it was:
      * otherwise a PATCH of parent_code could move it out of reach. */
     int rc = io_import_areas(c, doc, &count, &call->err) ||
-             authorize_codes(call, c, json_object_get(doc, "features")) ||
+             authorize_codes(call, c, json_object_get(doc, "features"), 0) ||
              store_audit(c, actor, "area_update", "area", id, NULL, &call->err);
     json_decref(doc);
     json_t *f;

@@ -122,7 +122,7 @@ static snapshot *snap_build(store_conn *c, tx_err *err)
         return NULL;
     }
     /* Sort the info by id for lookups. */
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i < s->n; i++) {
         area_info t = s->info[i];
         int j = i - 1;
         while (j >= 0 && s->info[j].id > t.id) {

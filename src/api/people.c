@@ -23,7 +23,7 @@ static int authorize_person(tx_call *call, store_conn *c, int64_t id, tx_action 
 {
     int64_t areas[64], orgs[64];
     int na, no;
-    if (store_person_place(c, id, areas, &na, orgs, &no, 64, &call->err))
+    if (store_person_place(c, id, 0, areas, &na, orgs, &no, 64, &call->err))
         return -1;
     tx_place place = {.areas = areas, .n_areas = na, .orgs = orgs, .n_orgs = no};
     return call_authorize(call, a, &place);
@@ -191,8 +191,10 @@ int api_memberships_list(tx_call *call, store_conn *c)
         return -1;
     if (org == 0 && person == 0)
         return tx_err_set_reason(&call->err, 400, "missing_query", "org", M_QUERY_INVALID, 0, 0, "org", "需要 org 或 person", "give org or person");
-    /* Names are shown to staff whose scope covers the organisation. */
-    int personal = org && tx_role_is_staff(call->who.role);
+    /* Names are shown to staff whose scope covers the organisation, for its
+     * current members only (past and future members may be someone else's
+     * to see now). */
+    int personal = org && tx_role_is_staff(call->who.role) && q == NULL;
     if (personal) {
         tx_err saved = call->err;
         personal = authorize_org(call, c, org, TX_ACT_PERSON_READ) == 0;
@@ -236,8 +238,12 @@ int api_memberships_create(tx_call *call, store_conn *c)
     int64_t areas[64], orgs[64];
     int na = 0, no = 0;
     if (authorize_org(call, c, m.org_id, TX_ACT_ORG_WRITE) ||
-        store_person_place(c, m.person_id, areas, &na, orgs, &no, 64, &call->err) ||
-        ((na || no) && authorize_person(call, c, m.person_id, TX_ACT_PERSON_WRITE)) ||
+        store_person_place(c, m.person_id, 1, areas, &na, orgs, &no, 64, &call->err))
+        return -1;
+    /* Ever a member anywhere (ended and future memberships too): only staff
+     * covering one of those places may add them somewhere else. */
+    tx_place was = {.areas = areas, .n_areas = na, .orgs = orgs, .n_orgs = no};
+    if (((na || no) && call_authorize(call, TX_ACT_PERSON_WRITE, &was)) ||
         store_membership_add(c, &m, &id, &call->err) ||
         store_audit(c, actor, "membership_add", "membership", id, NULL, &call->err))
         return -1;

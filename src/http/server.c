@@ -133,6 +133,13 @@ static json_t *error_json(const tx_err *e, tx_lang lang)
 static void respond(h2o_req_t *req, tx_call *call)
 {
     int status = call->err.status ? call->err.status : (call->status ? call->status : 200);
+    if (call->err.status) {
+        /* An error answers with the error only: no body a handler had
+         * prepared, no cookie for a session that was not stored. */
+        free(call->out_raw);
+        call->out_raw = NULL;
+        call->set_cookie[0][0] = call->set_cookie[1][0] = '\0';
+    }
     req->res.status = status;
     req->res.reason = reason_of(status);
     add_header(req, "x-request-id", call->request_id, strlen(call->request_id));
@@ -509,6 +516,10 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     if (call->err.status == 0 && atomic_load(&S.stopping))
         tx_err_set(&call->err, 503, "shutting_down", NULL, M_UNAVAILABLE_SHUTDOWN);
 
+    /* A write without credentials that its route refuses to anyone
+     * anonymous is answered here, without taking the writer's time. */
+    if (call->err.status == 0 && call->route->kind == ROUTE_WRITE && call->cred == CRED_NONE)
+        call_authorize(call, call->route->action, NULL);
     if (call->err.status || call->route->kind == ROUTE_SYNC) {
         if (call->err.status == 0)
             call->route->run(call, NULL);

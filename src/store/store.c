@@ -270,6 +270,13 @@ static void run_batch(store *s, store_job *batch, int n)
                 db_run(c, sql_undo, NULL);
             }
             db_run(c, sql_release, NULL);
+            if (sqlite3_get_autocommit(c->db)) {
+                /* SQLite rolled the whole transaction back by itself (disk
+                 * full, I/O error): nothing of the batch is kept, and no
+                 * later job may run, since each would commit on its own. */
+                ok = 0;
+                break;
+            }
         }
         /* Statements left mid-result are reset once per batch, not per job. */
         db_conn_idle(c);

@@ -246,10 +246,12 @@ int store_person_get(store_conn *c, int64_t id, int with_personal, json_t **out,
 int store_person_put(store_conn *c, const store_person_in *p, int replace, int64_t *id_out, char code_out[72],
                      tx_err *err);
 int store_person_update(store_conn *c, int64_t id, const store_person_in *p, tx_err *err);
-/* The area ids where a person holds a current membership (the orgs' areas
- * and their ancestors), for deciding who may see their personal data. */
-int store_person_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
-                       tx_err *err);
+/* The area ids where a person holds a current membership — or, with
+ * any_time, any membership past, present or future — (the orgs' areas and
+ * their ancestors), and those organisations: for deciding who may see and
+ * change their personal data. */
+int store_person_place(store_conn *c, int64_t id, int any_time, int64_t *areas, int *nareas, int64_t *orgs,
+                       int *norgs, int max, tx_err *err);
 
 typedef struct {
     const char *person_code, *org_code, *role, *represents_code, *start_date, *end_date;

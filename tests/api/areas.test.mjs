@@ -429,3 +429,19 @@ dtest('a street admin cannot move an area out of their scope with PATCH, as they
     assertStatus(await del(owner, `${AREAS}/${id}`), 204, 'cleanup');
   }
 });
+
+dtest('a street admin cannot take an area from another district by importing a collection that re-parents it', async () => {
+  const d1 = uniqueCode('T-D1');
+  const d2 = uniqueCode('T-D2');
+  const district = (code, name) => ({ type: 'Feature', properties: { kind: 'district', code, name }, geometry: null });
+  const s2 = uniqueCode('T-S');
+  const street = (code, parent) => ({ type: 'Feature', properties: { kind: 'street', code, name: '测试街道', parent_code: parent }, geometry: null });
+  // An operator makes two districts and a street in the second.
+  cliImportAreas({ type: 'FeatureCollection', features: [district(d1, '测试甲区'), district(d2, '测试乙区'), street(s2, d2)] });
+  const admin1 = apiKeySession('street_admin', d1);
+  // The first district's admin imports the other district's street under their own district.
+  const res = await post(admin1, AREAS, { type: 'FeatureCollection', features: [street(s2, d1)] });
+  assertError(res, 403, 'forbidden');
+  const stored = (await get(ANON, `${AREAS}?kind=street&geometry=0`)).json.features.find((f) => f.properties.code === s2);
+  assert.equal(stored.properties.parent_code, d2, 'the street stays where it was');
+});

@@ -205,18 +205,24 @@ int store_person_update(store_conn *c, int64_t id, const store_person_in *p, tx_
     return 0;
 }
 
-int store_person_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
-                       tx_err *err)
+int store_person_place(store_conn *c, int64_t id, int any_time, int64_t *areas, int *nareas, int64_t *orgs,
+                       int *norgs, int max, tx_err *err)
 {
-    /* Every area where the person holds a current membership, with all
+    /* Every area where the person holds a (current) membership, with all
      * ancestors: staff of any of those places may see them. */
-    static const char sql[] =
+    static const char sql_now[] =
         "WITH RECURSIVE up(id) AS (SELECT o.area_id FROM membership m JOIN organisation o ON o.id = m.org_id WHERE "
-        "m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m") " AND o.area_id IS NOT NULL UNION SELECT area.parent_id FROM area JOIN "
-        "up ON area.id = up.id WHERE area.parent_id IS NOT NULL) SELECT id FROM up";
-    static const char orgs_sql[] = "SELECT DISTINCT m.org_id FROM membership m WHERE m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m");
+        "m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m") " AND o.area_id IS NOT NULL UNION SELECT area.parent_id "
+        "FROM area JOIN up ON area.id = up.id WHERE area.parent_id IS NOT NULL) SELECT id FROM up";
+    static const char sql_any[] =
+        "WITH RECURSIVE up(id) AS (SELECT o.area_id FROM membership m JOIN organisation o ON o.id = m.org_id WHERE "
+        "m.person_id = ?1 AND o.area_id IS NOT NULL UNION SELECT area.parent_id FROM area JOIN up ON area.id = up.id "
+        "WHERE area.parent_id IS NOT NULL) SELECT id FROM up";
+    static const char orgs_now[] =
+        "SELECT DISTINCT m.org_id FROM membership m WHERE m.person_id = ?1 AND " DB_CURRENT_MEMBERSHIP("m");
+    static const char orgs_any[] = "SELECT DISTINCT m.org_id FROM membership m WHERE m.person_id = ?1";
     *nareas = *norgs = 0;
-    sqlite3_stmt *st = db_stmt(c, sql, err);
+    sqlite3_stmt *st = db_stmt(c, any_time ? sql_any : sql_now, err);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -225,7 +231,7 @@ int store_person_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, i
         areas[(*nareas)++] = sqlite3_column_int64(st, 0);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return db_fail(c, "person place", err);
-    st = db_stmt(c, orgs_sql, err);
+    st = db_stmt(c, any_time ? orgs_any : orgs_now, err);
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -411,8 +417,11 @@ int store_membership_list(store_conn *c, int64_t org_id, int64_t person_id, cons
 
 int store_person_export_csv(store_conn *c, int with_personal, int64_t area_id, char **out, size_t *len, tx_err *err)
 {
+    /* Cut to an area: people with a current membership there (a former
+     * member's phone is no longer that area's to export). */
     static const char sql[] = "SELECT code, name, phone, party_member, notes FROM person WHERE ?1 = 0 OR id IN "
-                              "(SELECT person_id FROM membership WHERE " ORGS_IN_AREA ") ORDER BY id";
+                              "(SELECT m.person_id FROM membership m WHERE " DB_CURRENT_MEMBERSHIP("m") " AND " ORGS_IN_AREA
+                              ") ORDER BY id";
     static const char *const header[] = {"code", "name", "phone", "party_member", "notes"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;

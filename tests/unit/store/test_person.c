@@ -304,7 +304,7 @@ static void test_person_place_gives_the_areas_of_current_memberships_and_their_a
     int64_t areas[16], orgs[16];
     int na = -1, no = -1;
     tx_err err;
-    assert_int_equal(store_person_place(f->c, 6, areas, &na, orgs, &no, 16, &err), 0);
+    assert_int_equal(store_person_place(f->c, 6, 0, areas, &na, orgs, &no, 16, &err), 0);
     /* 孙八's branch is in 星河丹堤: the compound, grid, community, street, district. */
     assert_int_equal(na, 5);
     assert_true(has(areas, na, 7) && has(areas, na, 6) && has(areas, na, 4) && has(areas, na, 3) &&
@@ -312,7 +312,7 @@ static void test_person_place_gives_the_areas_of_current_memberships_and_their_a
     assert_false(has(areas, na, 5));
     assert_int_equal(no, 1);
     assert_int_equal(orgs[0], 16);
-    assert_int_equal(store_person_place(f->c, 2, areas, &na, orgs, &no, 16, &err), 0);
+    assert_int_equal(store_person_place(f->c, 2, 0, areas, &na, orgs, &no, 16, &err), 0);
     assert_int_equal(na, 3);
     assert_true(has(areas, na, 4) && has(areas, na, 3) && has(areas, na, 2));
     assert_int_equal(no, 1);
@@ -325,10 +325,10 @@ static void test_person_place_ignores_ended_memberships(void **state)
     int64_t areas[16], orgs[16];
     int na = -1, no = -1;
     tx_err err;
-    assert_int_equal(store_person_place(f->c, 3, areas, &na, orgs, &no, 16, &err), 0);
+    assert_int_equal(store_person_place(f->c, 3, 0, areas, &na, orgs, &no, 16, &err), 0);
     assert_int_equal(na, 0);
     assert_int_equal(no, 0);
-    assert_int_equal(store_person_place(f->c, 5, areas, &na, orgs, &no, 16, &err), 0);
+    assert_int_equal(store_person_place(f->c, 5, 0, areas, &na, orgs, &no, 16, &err), 0);
     assert_int_equal(na, 0);
     assert_int_equal(no, 0);
 }
@@ -345,7 +345,7 @@ static void test_a_membership_ending_in_the_future_is_current_today_for_list_and
     int64_t areas[16], orgs[16];
     int na = -1, no = -1;
     tx_err err;
-    assert_int_equal(store_person_place(f->c, 5, areas, &na, orgs, &no, 16, &err), 0);
+    assert_int_equal(store_person_place(f->c, 5, 0, areas, &na, orgs, &no, 16, &err), 0);
     assert_true(has(areas, na, 5));
     assert_int_equal(no, 1);
 }
