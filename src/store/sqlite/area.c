@@ -269,15 +269,7 @@ int store_area_delete(store_conn *c, int64_t id, tx_err *err)
                  (long long)kids, (long long)orgs, (long long)accts);
         return tx_err_conflict(err, "in_use", "id", zh, en);
     }
-    st = db_stmt(c, del, err);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return db_fail(c, "area delete", err);
-    if (sqlite3_changes(c->db) == 0)
-        return db_not_found(err, "area", id);
-    return 0;
+    return db_change_by_id(c, del, id, "area", err);
 }
 
 int store_area_export(store_conn *c, json_t **out, tx_err *err)

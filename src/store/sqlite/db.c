@@ -157,6 +157,19 @@ sqlite3_stmt *db_row_by_id(store_conn *c, const char *sql, int64_t id, const cha
     return NULL;
 }
 
+int db_change_by_id(store_conn *c, const char *sql, int64_t id, const char *what, tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, sql, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return db_fail(c, what, err);
+    if (sqlite3_changes(c->db) == 0)
+        return db_not_found(err, what, id);
+    return 0;
+}
+
 void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)

@@ -60,6 +60,10 @@ int db_not_found(tx_err *err, const char *what, int64_t id);
  * it, or NULL with a 404 naming what when there is none (or the failure). */
 sqlite3_stmt *db_row_by_id(store_conn *c, const char *sql, int64_t id, const char *what, tx_err *err);
 
+/* Run sql (a literal DELETE or UPDATE with ?1 = id); 404 naming what when
+ * it changed no row. */
+int db_change_by_id(store_conn *c, const char *sql, int64_t id, const char *what, tx_err *err);
+
 /* Bind helpers: NULL text binds SQL NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int is_null);

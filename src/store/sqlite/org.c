@@ -330,15 +330,7 @@ int store_org_delete(store_conn *c, int64_t id, tx_err *err)
                  (long long)kids, (long long)members, (long long)accts);
         return tx_err_conflict(err, "in_use", "id", zh, en);
     }
-    st = db_stmt(c, del, err);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return db_fail(c, "org delete", err);
-    if (sqlite3_changes(c->db) == 0)
-        return db_not_found(err, "organisation", id);
-    return 0;
+    return db_change_by_id(c, del, id, "organisation", err);
 }
 
 int store_org_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
