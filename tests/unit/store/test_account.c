@@ -12,11 +12,7 @@
 
 #include "tmpdb.h"
 
-typedef struct {
-    tmpdb db;
-    store *s;
-    store_conn *c; /* the store's connection; the store is not started */
-} fixture;
+typedef tmpdb_fixture fixture;
 
 /* Areas: city > district > street S1 > community C1 > grid G1 > compound K1.
  * Organisations: a district department, a member unit, a street party committee. */
@@ -29,32 +25,15 @@ static const char fixture_sql[] =
     " (11, 'member_unit', 'UNIT1', '成员单位', 3),"
     " (12, 'street_party_committee', 'SPC1', '街道党工委', 3);";
 
-static int grab_conn(store_conn *c, void *arg, tx_err *err)
-{
-    (void)err;
-    *(store_conn **)arg = c;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tmpdb_make(&f->db);
-    tx_log_set_quiet(1);
-    f->s = tmpdb_open(&f->db, 0);
-    tx_err err;
-    store_sync(f->s, 0, grab_conn, &f->c, &err);
-    tmpdb_exec(f->c, fixture_sql);
-    *state = f;
+    *state = tmpdb_fixture_open(fixture_sql);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->s);
-    tmpdb_remove(&f->db);
-    free(f);
+    tmpdb_fixture_close(*state);
     return 0;
 }
 

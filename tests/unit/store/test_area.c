@@ -13,11 +13,7 @@
 
 #include "tmpdb.h"
 
-typedef struct {
-    tmpdb db;
-    store *s;
-    store_conn *c; /* the store's own connection (the store is not started) */
-} fixture;
+typedef tmpdb_fixture fixture;
 
 /* 惠州市 > 惠阳区 > 淡水街道 > 星河社区 (grids XH-G1, XH-G2; compound
  * 星河丹堤 in XH-G1) and 白云社区 (grid BY-G1). */
@@ -36,32 +32,15 @@ static const char fixture_sql[] =
     "[114.4,22.8],[114.4,22.7]]]}', population_resident = 20000, founded = '2011-10', "
     "extra = '{\"source\":\"survey\"}' WHERE id = 8;";
 
-static int grab_conn(store_conn *c, void *arg, tx_err *err)
-{
-    (void)err;
-    *(store_conn **)arg = c;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tx_log_set_quiet(1);
-    tmpdb_make(&f->db);
-    f->s = tmpdb_open(&f->db, 0);
-    tx_err err;
-    store_sync(f->s, 0, grab_conn, &f->c, &err);
-    tmpdb_exec(f->c, fixture_sql);
-    *state = f;
+    *state = tmpdb_fixture_open(fixture_sql);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->s);
-    tmpdb_remove(&f->db);
-    free(f);
+    tmpdb_fixture_close(*state);
     return 0;
 }
 

@@ -13,37 +13,17 @@
 #include "base/time.h"
 #include "tmpdb.h"
 
-typedef struct {
-    tmpdb db;
-    store *s;
-    store_conn *c;
-} fixture;
-
-static int grab_conn(store_conn *c, void *arg, tx_err *err)
-{
-    (void)err;
-    *(store_conn **)arg = c;
-    return 0;
-}
+typedef tmpdb_fixture fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tmpdb_make(&f->db);
-    tx_log_set_quiet(1);
-    f->s = tmpdb_open(&f->db, 0);
-    tx_err err;
-    store_sync(f->s, 0, grab_conn, &f->c, &err);
-    *state = f;
+    *state = tmpdb_fixture_open(NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->s);
-    tmpdb_remove(&f->db);
-    free(f);
+    tmpdb_fixture_close(*state);
     return 0;
 }
 

@@ -13,11 +13,7 @@
 
 #include "tmpdb.h"
 
-typedef struct {
-    tmpdb db;
-    store *s;
-    store_conn *c;
-} fixture;
+typedef tmpdb_fixture fixture;
 
 /* Areas: 惠阳区 > 淡水街道 > 星河 (grid XH-G1 > compounds XH-K1, XH-K2) and
  * 白云 (grid BY-G1). Organisations: the street committee, each community's
@@ -42,32 +38,15 @@ static const char fixture_sql[] =
     " (19, 'member_unit', 'new_social_organisation', 'BY-MU02', '白云社工服务中心', NULL, 9, NULL);"
     "INSERT INTO managed_compound (org_id, area_id) VALUES (17, 7);";
 
-static int grab_conn(store_conn *c, void *arg, tx_err *err)
-{
-    (void)err;
-    *(store_conn **)arg = c;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tx_log_set_quiet(1);
-    tmpdb_make(&f->db);
-    f->s = tmpdb_open(&f->db, 0);
-    tx_err err;
-    store_sync(f->s, 0, grab_conn, &f->c, &err);
-    tmpdb_exec(f->c, fixture_sql);
-    *state = f;
+    *state = tmpdb_fixture_open(fixture_sql);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->s);
-    tmpdb_remove(&f->db);
-    free(f);
+    tmpdb_fixture_close(*state);
     return 0;
 }
 

@@ -17,11 +17,7 @@
 
 #include "tmpdb.h"
 
-typedef struct {
-    tmpdb db;
-    store *s;
-    store_conn *c;
-} fixture;
+typedef tmpdb_fixture fixture;
 
 /* 淡水街道 (3) > 星河 (4) > grid XH-G1 (6) > 星河丹堤 (7); 白云 (5).
  * People: 张三 (星河 cadre), 李四 (星河 part-time member for XH-MU01),
@@ -49,32 +45,15 @@ static const char fixture_sql[] =
     " (104, 4, 15, 'cadre', NULL, '2019-01-01', NULL),"
     " (105, 6, 16, 'secretary', NULL, '2023-05-01', NULL);";
 
-static int grab_conn(store_conn *c, void *arg, tx_err *err)
-{
-    (void)err;
-    *(store_conn **)arg = c;
-    return 0;
-}
-
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tx_log_set_quiet(1);
-    tmpdb_make(&f->db);
-    f->s = tmpdb_open(&f->db, 0);
-    tx_err err;
-    store_sync(f->s, 0, grab_conn, &f->c, &err);
-    tmpdb_exec(f->c, fixture_sql);
-    *state = f;
+    *state = tmpdb_fixture_open(fixture_sql);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->s);
-    tmpdb_remove(&f->db);
-    free(f);
+    tmpdb_fixture_close(*state);
     return 0;
 }
 

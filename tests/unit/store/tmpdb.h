@@ -116,4 +116,40 @@ static inline void tmpdb_sync_exec(store *s, const char *sql)
     assert_int_equal(store_sync(s, 1, tmpdb_exec_fn, (void *)sql, &err), 0);
 }
 
+/* A temporary store, not started, and its own connection for calling the
+ * store's functions directly; sql (may be NULL) fills it. The store tests'
+ * common setup. */
+typedef struct {
+    tmpdb db;
+    store *s;
+    store_conn *c;
+} tmpdb_fixture;
+
+static inline int tmpdb_grab_conn(store_conn *c, void *arg, tx_err *err)
+{
+    (void)err;
+    *(store_conn **)arg = c;
+    return 0;
+}
+
+static inline tmpdb_fixture *tmpdb_fixture_open(const char *sql)
+{
+    tmpdb_fixture *f = calloc(1, sizeof *f);
+    tx_log_set_quiet(1);
+    tmpdb_make(&f->db);
+    f->s = tmpdb_open(&f->db, 0);
+    tx_err err;
+    store_sync(f->s, 0, tmpdb_grab_conn, &f->c, &err);
+    if (sql)
+        tmpdb_exec(f->c, sql);
+    return f;
+}
+
+static inline void tmpdb_fixture_close(tmpdb_fixture *f)
+{
+    store_close(f->s);
+    tmpdb_remove(&f->db);
+    free(f);
+}
+
 #endif
