@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "domain/calendar.h"
 #include "domain/network.h"
 
 #define MADE_UP "虚构示例数据 / made-up demo data"
@@ -290,41 +291,22 @@ static void row(gen *g, buf *b, int n, ...)
     va_end(ap);
 }
 
-/* A date "YYYY-MM-DD" uniformly between two dates (inclusive). */
-static long days_from_civil(int y, int m, int d)
+/* A date "YYYY-MM-DD" uniformly between two dates (inclusive), and one a
+ * number of days after another, on the domain calendar's day numbers. */
+static void date_between(gen *g, char out[11], const char *from, const char *to)
 {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-static void date_between(gen *g, char out[11], int y0, int m0, int d0, int y1, int m1, int d1)
-{
-    long a = days_from_civil(y0, m0, d0), b = days_from_civil(y1, m1, d1);
-    int y, m, d;
-    civil_from_days(a + (long)(rnext(&g->r) % (uint64_t)(b - a + 1)), &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    int32_t a = 0, b = 0;
+    char tmp[TX_CAL_DATE_STRLEN];
+    tx_cal_parse_date(from, &a);
+    tx_cal_parse_date(to, &b);
+    snprintf(out, 11, "%s", tx_cal_format_date(a + (int32_t)(rnext(&g->r) % (uint64_t)(b - a + 1)), tmp));
 }
 static void date_after(gen *g, char out[11], const char *from, int min_days, int max_days)
 {
-    int y = 0, m = 1, d = 1;
-    sscanf(from, "%d-%d-%d", &y, &m, &d);
-    civil_from_days(days_from_civil(y, m, d) + rint_in(&g->r, min_days, max_days), &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    int32_t a = 0;
+    char tmp[TX_CAL_DATE_STRLEN];
+    tx_cal_parse_date(from, &a);
+    snprintf(out, 11, "%s", tx_cal_format_date(a + rint_in(&g->r, min_days, max_days), tmp));
 }
 
 /* ---- people and memberships -------------------------------------------- */
@@ -367,9 +349,11 @@ static void mship(gen *g, const char *who, const char *org, tx_membership_role r
 /* A made-up person who joins org with role from a date in [y0, y1]. */
 static void join(gen *g, const char *org, tx_membership_role role, int party, const char *what, int y0, int y1)
 {
-    char who[16], start[11];
+    char who[16], start[11], from[16], to[16];
     made_up_person(g, who, party, what);
-    date_between(g, start, y0, 1, 1, y1, 12, 31);
+    snprintf(from, sizeof from, "%04d-01-01", y0);
+    snprintf(to, sizeof to, "%04d-12-31", y1);
+    date_between(g, start, from, to);
     mship(g, who, org, role, NULL, start, NULL);
 }
 
@@ -848,7 +832,7 @@ static void build_community(gen *g, int ci)
     /* cadres (社区"两委"干部): the first is the secretary, the second the deputy */
     for (int k = 0; k < cs->cadres; k++) {
         made_up_person(g, who, k < 3 || runit(&g->r) < 0.6, "社区“两委”干部");
-        date_between(g, start, 2016, 6, 1, 2024, 12, 31);
+        date_between(g, start, "2016-06-01", "2024-12-31");
         mship(g, who, pc, TX_MROLE_CADRE, NULL, start, NULL);
         if (k < 2)
             mship(g, who, pc, k == 0 ? TX_MROLE_SECRETARY : TX_MROLE_DEPUTY_SECRETARY, NULL, start, NULL);
@@ -894,14 +878,14 @@ static void build_community(gen *g, int ci)
         /* some seats changed hands: the former member's membership has ended */
         if (runit(&g->r) < 0.06) {
             made_up_person(g, who, 1, "原兼职委员");
-            date_between(g, start, 2021, 11, 15, 2022, 1, 20);
+            date_between(g, start, "2021-11-15", "2022-01-20");
             date_after(g, end, start, 400, 1200);
             mship(g, who, pc, TX_MROLE_PART_TIME_MEMBER, units[u], start, end);
             made_up_person(g, who, 1, "社区“大党委”兼职委员（成员单位党组织负责人）");
             mship(g, who, pc, TX_MROLE_PART_TIME_MEMBER, units[u], end, NULL);
         } else {
             made_up_person(g, who, 1, "社区“大党委”兼职委员（成员单位党组织负责人）");
-            date_between(g, start, 2021, 11, 15, 2022, 1, 20);
+            date_between(g, start, "2021-11-15", "2022-01-20");
             mship(g, who, pc, TX_MROLE_PART_TIME_MEMBER, units[u], start, NULL);
         }
     }
@@ -992,7 +976,7 @@ static void build_community(gen *g, int ci)
                 person(g, secretary, "刘学政", 1, NAMED "：御珑名苑小区党支部书记（电话为虚构 / phone is made up）");
             else
                 made_up_person(g, secretary, 1, "小区党支部书记");
-            date_between(g, start, 2021, 3, 1, 2022, 2, 28);
+            date_between(g, start, "2021-03-01", "2022-02-28");
             mship(g, secretary, pb, TX_MROLE_SECRETARY, NULL, start, NULL);
             for (int s = 0; s < 2; s++) {
                 made_up_person(g, who, 1, "小区党支部委员");
@@ -1003,7 +987,7 @@ static void build_community(gen *g, int ci)
             snprintf(code, sizeof code, "%s-OC", c->code);
             cp_org_name(name, sizeof name, c, "业主委员会");
             org(g, code, TX_ORG_OWNERS_COMMITTEE, -1, name, NULL, c->code, NULL, NULL, MADE_UP);
-            date_between(g, start, 2019, 1, 1, 2025, 6, 30);
+            date_between(g, start, "2019-01-01", "2025-06-30");
             /* "小区党支部+业委会+物业": often the branch secretary also sits on the owners' committee */
             int cross = secretary[0] && runit(&g->r) < 0.35;
             if (cross)
