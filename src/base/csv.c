@@ -141,3 +141,11 @@ int csv_put(char **buf, size_t *len, size_t *cap, const char *value, int last_in
     *len = (size_t)(o - *buf);
     return 0;
 }
+
+int csv_put_row(char **buf, size_t *len, size_t *cap, const char *const *fields, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (csv_put(buf, len, cap, fields[i], i == n - 1))
+            return -1;
+    return 0;
+}

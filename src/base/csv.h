@@ -36,4 +36,7 @@ int csv_next(csv_reader *r, const char **why, const char **why_zh);
  * after *len; returns -1 when out of memory. */
 int csv_put(char **buf, size_t *len, size_t *cap, const char *value, int last_in_row);
 
+/* Append a whole row of n fields (a header, say), as csv_put does. */
+int csv_put_row(char **buf, size_t *len, size_t *cap, const char *const *fields, int n);
+
 #endif

@@ -97,8 +97,7 @@ int store_calendar_export_csv(store_conn *c, char **out, size_t *len, tx_err *er
     static const char *const weekdays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
-    for (int i = 0; i < 4; i++)
-        csv_put(&buf, &blen, &cap, header[i], i == 3);
+    csv_put_row(&buf, &blen, &cap, header, 4);
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st) {
         free(buf);

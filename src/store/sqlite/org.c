@@ -395,8 +395,7 @@ int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err)
                                          "area_code", "parent_code", "manages", "notes"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
-    for (int i = 0; i < 9; i++)
-        csv_put(&buf, &blen, &cap, header[i], i == 8);
+    csv_put_row(&buf, &blen, &cap, header, 9);
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st) {
         free(buf);

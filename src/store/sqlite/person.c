@@ -425,8 +425,7 @@ int store_person_export_csv(store_conn *c, int with_personal, int64_t area_id, c
     static const char *const header[] = {"code", "name", "phone", "party_member", "notes"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
-    for (int i = 0; i < 5; i++)
-        csv_put(&buf, &blen, &cap, header[i], i == 4);
+    csv_put_row(&buf, &blen, &cap, header, 5);
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st) {
         free(buf);
@@ -458,8 +457,7 @@ int store_membership_export_csv(store_conn *c, int64_t area_id, char **out, size
     static const char *const header[] = {"person_code", "org_code", "role", "represents_code", "start_date", "end_date"};
     char *buf = NULL;
     size_t blen = 0, cap = 0;
-    for (int i = 0; i < 6; i++)
-        csv_put(&buf, &blen, &cap, header[i], i == 5);
+    csv_put_row(&buf, &blen, &cap, header, 6);
     sqlite3_stmt *st = db_stmt(c, sql, err);
     if (!st) {
         free(buf);
