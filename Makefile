@@ -18,17 +18,18 @@ else
   OPT := -O1
 endif
 
-PKGS := jansson libsodium sqlite3 openssl
+PKGS := jansson libsodium sqlite3 openssl libcurl
 CFLAGS := -std=gnu17 $(OPT) -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
           -DH2O_USE_LIBUV=0 -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SANFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lh2o-evloop $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgeos_c -lz -lpthread -lm
 LDFLAGS := $(SANFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/demo/*.c src/io/*.c src/store/*.c src/store/sqlite/*.c \
-                              src/http/*.c src/api/*.c src/cli/*.c))
+                              src/notify/*.c src/http/*.c src/api/*.c src/cli/*.c))
 MAIN_SRC := src/main.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/holidays.o
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/holidays.o \
+           $(BUILD)/obj/gen/catalogue.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -43,6 +44,15 @@ $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
 $(BUILD)/gen/holidays.c: data/cn-public-holidays-2026.csv scripts/embed-text
 	@mkdir -p $(dir $@)
 	scripts/embed-text $@ demo_holidays_csv $<
+
+# The demo street's case categories and routing rules, loaded by tongxin demo.
+$(BUILD)/gen/catalogue.c: data/demo-catalogue.json scripts/embed-text
+	@mkdir -p $(dir $@)
+	scripts/embed-text $@ demo_catalogue_json $<
+
+$(BUILD)/obj/gen/catalogue.o: $(BUILD)/gen/catalogue.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/holidays.o: $(BUILD)/gen/holidays.c
 	@mkdir -p $(dir $@)

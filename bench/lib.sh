@@ -140,11 +140,14 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" 2>/dev/null || true; }
 
-# start_tongxin DB_PATH PORT: serve, wait until /healthz answers 200.
+# start_tongxin DB_PATH PORT [SERVE_OPTIONS...]: serve, wait until /healthz
+# answers 200.
 start_tongxin() {
     need_tongxin
+    _db=$1
     TX_PORT=$2
-    "$TX" serve --db "sqlite:$1" --listen "127.0.0.1:$TX_PORT" --threads 2 --quiet >"$TMP/tongxin.log" 2>&1 &
+    shift 2
+    "$TX" serve --db "sqlite:$_db" --listen "127.0.0.1:$TX_PORT" --threads 2 --quiet "$@" >"$TMP/tongxin.log" 2>&1 &
     TX_PID=$!
     i=0
     while :; do
@@ -275,7 +278,8 @@ stop_nginx() {
 }
 
 # run_wrk LABEL DURATION URL [SCRIPT [SCRIPT_ARGS...]]: wrk with the Lua
-# SCRIPT (default bench/stats.lua; it must print a WRKSTATS line in done()).
+# SCRIPT (default bench/stats.lua; it must print a WRKSTATS line in done()),
+# WRK_THREADS threads, WRK_CONNS connections, WRK_TIMEOUT (default 10s).
 # Sets W_REQS W_RPS W_P50_MS W_P99_MS W_ERRS W_ERRDETAIL, WS_<field> for each
 # WRKSTATS field, and W_RSS_MAX_KB (max VmRSS of $RSS_PID during the run).
 run_wrk() {
@@ -284,7 +288,7 @@ run_wrk() {
     shift 3
     [ $# -gt 0 ] && shift
     out=$TMP/wrk-$label.txt
-    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$dur" --timeout 10s -s "$script" "$url" ${1:+--} "$@" >"$out" 2>&1 &
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"$dur" --timeout "${WRK_TIMEOUT:-10s}" -s "$script" "$url" ${1:+--} "$@" >"$out" 2>&1 &
     wpid=$!
     W_RSS_MAX_KB=0
     while kill -0 "$wpid" 2>/dev/null; do
@@ -321,4 +325,31 @@ summary() {
     say "$*"
     [ -n "${BENCH_SUMMARY:-}" ] && printf '%s: %s\n' "$BENCH_NAME" "$*" >>"$BENCH_SUMMARY"
     return 0
+}
+
+# Optional profile (BENCH_PERF=1, needs perf from linux-perf): perf_start PID
+# LABEL SECONDS samples PID (every thread, DWARF call graphs) in the
+# background, starting a second from now; perf_report LABEL waits for it and
+# prints the share of samples by thread and the functions of tongxin (and
+# the libraries it calls) with the largest inclusive share. Does nothing
+# without BENCH_PERF=1.
+PERF_PID=
+perf_start() {
+    [ "${BENCH_PERF:-0}" = 1 ] || return 0
+    command -v perf >/dev/null 2>&1 || { say "note: BENCH_PERF=1 but perf is not installed (apt-get install linux-perf)"; return 0; }
+    (sleep 1; exec perf record -q -F 499 --call-graph dwarf,16384 -p "$1" -o "$TMP/perf-$2.data" -- sleep "$3") \
+        >"$TMP/perf-$2.log" 2>&1 &
+    PERF_PID=$!
+}
+perf_report() {
+    [ -n "$PERF_PID" ] || return 0
+    wait "$PERF_PID" 2>/dev/null
+    PERF_PID=
+    [ -s "$TMP/perf-$1.data" ] || { say "note: perf recorded nothing ($TMP/perf-$1.log)"; return 0; }
+    say "profile ($1): share of samples by thread"
+    perf report -i "$TMP/perf-$1.data" --no-children --sort comm --stdio -g none 2>/dev/null |
+        grep -E '^ +[0-9]' | head -n 8 | sed 's/^ */  /'
+    say "profile ($1): functions by inclusive share (tongxin and the libraries it calls; kernel time is in the parents)"
+    perf report -i "$TMP/perf-$1.data" --children --sort sym --stdio -g none 2>/dev/null |
+        grep -E '^ +[0-9]' | grep -v '\[k\]' | grep -v '0x0000' | head -n "${PERF_TOP:-30}" | sed 's/^ */  /'
 }

@@ -13,9 +13,10 @@ static size_t about_len;
 
 int api_about_init(void)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s, s:[s,s], s:s, s:i, s:{s:s}}", "name", "tongxin", "name_zh", "同心",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:[s,s], s:s, s:i, s:{s:s, s:s}}", "name", "tongxin", "name_zh", "同心",
                           "version", TONGXIN_VERSION, "languages", "zh-CN", "en", "time_zone", "Asia/Shanghai",
-                          "schema_version", store_schema_latest(), "api", "native", "/api/v1");
+                          "schema_version", store_schema_latest(), "api", "native", "/api/v1", "open311",
+                          "/open311/v2/discovery.json");
     about_text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (about_text == NULL)

@@ -63,6 +63,58 @@ int api_calendar_put(tx_call *call, store_conn *c);
 int api_calendar_delete(tx_call *call, store_conn *c);
 int api_calendar_csv(tx_call *call, store_conn *c);
 
+/* cases.c: intake, the reporter's and staff views, actions, queues,
+ * routing previews, categories and routing rules */
+int api_cases_init(int key_per_minute);
+void api_cases_shutdown(void);
+int api_cases_create(tx_call *call, store_conn *c);
+int api_cases_store(tx_call *call, store_conn *c);
+int api_cases_get(tx_call *call, store_conn *c);
+int api_cases_list(tx_call *call, store_conn *c);
+int api_cases_act(tx_call *call, store_conn *c);
+int api_cases_nearby(tx_call *call, store_conn *c);
+int api_cases_duplicates(tx_call *call, store_conn *c);
+int api_route_preview(tx_call *call, store_conn *c);
+int api_categories_list(tx_call *call, store_conn *c);
+int api_categories_get(tx_call *call, store_conn *c);
+int api_categories_create(tx_call *call, store_conn *c);
+int api_categories_update(tx_call *call, store_conn *c);
+int api_rules_list(tx_call *call, store_conn *c);
+int api_rules_create(tx_call *call, store_conn *c);
+int api_rules_delete(tx_call *call, store_conn *c);
+/* Whether p sees case k whole (reporter's details, internal notes): staff
+ * whose scope covers it, its current handler, the department it was
+ * referred to. */
+int api_case_staff_sees(const tx_principal *p, const tx_case *k);
+
+/* photos.c: pictures of a case, stored under dir (max_bytes each) */
+void api_photos_configure(const char *dir, size_t max_bytes);
+int api_photos_upload(tx_call *call, store_conn *c);
+int api_photos_get(tx_call *call, store_conn *c);
+
+/* webhooks.c */
+int api_webhooks_list(tx_call *call, store_conn *c);
+int api_webhooks_get(tx_call *call, store_conn *c);
+int api_webhooks_create(tx_call *call, store_conn *c);
+int api_webhooks_update(tx_call *call, store_conn *c);
+int api_webhooks_delete(tx_call *call, store_conn *c);
+int api_webhooks_deliveries(tx_call *call, store_conn *c);
+
+/* open311.c: Open311 GeoReport v2 at /open311/v2 (XML and JSON) */
+void api_open311_configure(const char *jurisdiction_id); /* default "danshui.huiyang.huizhou.cn" */
+void api_open311_render_error(tx_call *call);            /* the routes' tx_route.render_error */
+int api_open311_discovery(tx_call *call, store_conn *c);
+int api_open311_services(tx_call *call, store_conn *c);
+int api_open311_service(tx_call *call, store_conn *c);
+int api_open311_post(tx_call *call, store_conn *c);
+int api_open311_requests(tx_call *call, store_conn *c);
+int api_open311_request(tx_call *call, store_conn *c);
+int api_open311_token(tx_call *call, store_conn *c);
+int api_open311_updates(tx_call *call, store_conn *c);
+
+/* stats.c: the service figures of cases (docs/METRICS.md) */
+int api_stats_cases(tx_call *call, store_conn *c);
+
 /* Principal as JSON: {login, role, scope:{kind,id,code}|null}. */
 json_t *api_principal_json(const tx_principal *p);
 

@@ -137,6 +137,11 @@ static snapshot *snap_build(store_conn *c, tx_err *err)
 static int build_now(store_conn *c, void *arg, tx_err *err)
 {
     (void)arg;
+    return locator_load(c, err);
+}
+
+int locator_load(store_conn *c, tx_err *err)
+{
     snapshot *s = snap_build(c, err);
     if (s == NULL)
         return -1;

@@ -24,6 +24,10 @@ typedef struct {
 /* Build the first index from the store (synchronously, before serving). */
 int locator_init(store *s, tx_err *err);
 
+/* Build the index from the areas c sees and install it (the CLI, which
+ * has no reader threads: tongxin import cases). */
+int locator_load(store_conn *c, tx_err *err);
+
 /* Rebuild from committed areas on a store reader and swap it in. */
 void locator_refresh(void);
 

@@ -52,6 +52,62 @@ const tx_route api_routes[] = {
      api_calendar_put},
     {"DELETE", "/api/v1/calendar/{date}", "calendar.delete", TX_ACT_CALENDAR_WRITE, ROUTE_WRITE, BODY_NONE,
      api_calendar_delete},
+
+    {"GET", "/api/v1/categories", "categories.list", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_categories_list},
+    {"POST", "/api/v1/categories", "categories.create", TX_ACT_CATALOGUE_WRITE, ROUTE_WRITE, BODY_JSON,
+     api_categories_create},
+    {"GET", "/api/v1/categories/{code}", "categories.get", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_categories_get},
+    {"PATCH", "/api/v1/categories/{code}", "categories.update", TX_ACT_CATALOGUE_WRITE, ROUTE_WRITE, BODY_JSON,
+     api_categories_update},
+    {"GET", "/api/v1/routing-rules", "rules.list", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_rules_list},
+    {"POST", "/api/v1/routing-rules", "rules.create", TX_ACT_CATALOGUE_WRITE, ROUTE_WRITE, BODY_JSON, api_rules_create},
+    {"DELETE", "/api/v1/routing-rules/{id}", "rules.delete", TX_ACT_CATALOGUE_WRITE, ROUTE_WRITE, BODY_NONE,
+     api_rules_delete},
+    {"GET", "/api/v1/route", "route.preview", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_route_preview},
+
+    /* Intake is checked and routed on a reader, then stored on the writer. */
+    {"POST", "/api/v1/cases", "cases.create", TX_ACT_PUBLIC, ROUTE_READ, BODY_JSON, api_cases_create},
+    {"GET", "/api/v1/cases", "cases.list", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_cases_list},
+    {"GET", "/api/v1/cases/nearby", "cases.nearby", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_cases_nearby},
+    {"GET", "/api/v1/cases/{id}", "cases.get", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_cases_get},
+    {"POST", "/api/v1/cases/{id}/actions", "cases.act", TX_ACT_PUBLIC, ROUTE_WRITE, BODY_JSON, api_cases_act},
+    {"POST", "/api/v1/cases/{id}/photos", "cases.photos.upload", TX_ACT_PUBLIC, ROUTE_READ, BODY_MULTIPART,
+     api_photos_upload},
+    {"GET", "/api/v1/cases/{id}/photos/{hash}", "cases.photos.get", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_photos_get},
+    {"GET", "/api/v1/cases/{id}/duplicates", "cases.duplicates", TX_ACT_CASE_QUEUE, ROUTE_READ, BODY_NONE,
+     api_cases_duplicates},
+    {"GET", "/api/v1/stats/cases", "stats.cases", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_stats_cases},
+
+    {"GET", "/api/v1/webhooks", "webhooks.list", TX_ACT_WEBHOOK_WRITE, ROUTE_READ, BODY_NONE, api_webhooks_list},
+    {"POST", "/api/v1/webhooks", "webhooks.create", TX_ACT_WEBHOOK_WRITE, ROUTE_WRITE, BODY_JSON, api_webhooks_create},
+    {"GET", "/api/v1/webhooks/{id}", "webhooks.get", TX_ACT_WEBHOOK_WRITE, ROUTE_READ, BODY_NONE, api_webhooks_get},
+    {"PATCH", "/api/v1/webhooks/{id}", "webhooks.update", TX_ACT_WEBHOOK_WRITE, ROUTE_WRITE, BODY_JSON,
+     api_webhooks_update},
+    {"DELETE", "/api/v1/webhooks/{id}", "webhooks.delete", TX_ACT_WEBHOOK_WRITE, ROUTE_WRITE, BODY_NONE,
+     api_webhooks_delete},
+    {"GET", "/api/v1/webhooks/{id}/deliveries", "webhooks.deliveries", TX_ACT_WEBHOOK_WRITE, ROUTE_READ, BODY_NONE,
+     api_webhooks_deliveries},
+
+    /* Open311 GeoReport v2: .xml or .json picks the format; errors in
+     * Open311's shape; the API key also as the api_key parameter. The POST
+     * is checked and routed on a reader, then stored on the writer. */
+    {"GET", "/open311/v2/discovery.{fmt}", "open311.discovery", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_discovery, api_open311_render_error, 1},
+    {"GET", "/open311/v2/services.{fmt}", "open311.services", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_services, api_open311_render_error, 1},
+    {"GET", "/open311/v2/services/{file}", "open311.service", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_service, api_open311_render_error, 1},
+    {"POST", "/open311/v2/requests.{fmt}", "open311.requests.create", TX_ACT_PUBLIC, ROUTE_READ, BODY_FORM,
+     api_open311_post, api_open311_render_error, 1},
+    {"GET", "/open311/v2/requests.{fmt}", "open311.requests", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_requests, api_open311_render_error, 1},
+    {"GET", "/open311/v2/requests/{file}", "open311.request", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_request, api_open311_render_error, 1},
+    {"GET", "/open311/v2/tokens/{file}", "open311.token", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_token, api_open311_render_error, 1},
+    {"GET", "/open311/v2/servicerequestupdates.{fmt}", "open311.updates", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE,
+     api_open311_updates, api_open311_render_error, 1},
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

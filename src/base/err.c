@@ -80,6 +80,8 @@ static const struct {
     {"community", "社区", "community"}, {"user", "用户", "user"},
     {"api_key", "API 密钥", "API key"}, {"login", "账号", "login"},
     {"code", "编码", "code"},         {"calendar_day", "日历日期", "calendar day"},
+    {"case", "诉求", "case"},         {"category", "类别", "category"},
+    {"routing_rule", "分派规则", "routing rule"}, {"photo", "照片", "photo"},
 };
 
 int tx_err_named(tx_err *e, int status, const char *code, const char *field, tx_msg id, const char *noun,

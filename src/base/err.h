@@ -41,7 +41,8 @@ int tx_err_set_reason(tx_err *e, int status, const char *code, const char *field
 
 /* For M_NOT_FOUND and M_DUPLICATE, whose first argument is a noun: noun is
  * one of "area", "organisation", "person", "membership", "community",
- * "user", "api_key", "login", "code", "calendar_day"; it is rendered in each language, and
+ * "user", "api_key", "login", "code", "calendar_day", "case",
+ * "category", "routing_rule"; it is rendered in each language, and
  * value follows it as given. */
 int tx_err_named(tx_err *e, int status, const char *code, const char *field, tx_msg id, const char *noun,
                  const char *value);

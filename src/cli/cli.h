@@ -1,5 +1,5 @@
 /* cli: the tongxin command and its subcommands (serve, init, demo, stats,
- * user, apikey, import, export). Each subcommand lives in its own file and
+ * user, apikey, import, export, sla). Each subcommand lives in its own file and
  * answers --help. */
 #ifndef TX_CLI_CLI_H
 #define TX_CLI_CLI_H
@@ -17,6 +17,7 @@ int cli_user(int argc, char **argv);
 int cli_apikey(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_sla(int argc, char **argv);
 
 /* Shared helpers. */
 #define CLI_DEFAULT_DB "sqlite:tongxin.db"

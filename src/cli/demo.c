@@ -14,6 +14,8 @@
 
 /* The 2026 State Council holiday notice (data/), embedded at build time. */
 extern const char demo_holidays_csv[];
+/* data/demo-catalogue.json: case categories and routing rules */
+extern const char demo_catalogue_json[];
 
 static const char help[] =
     "Usage: tongxin demo [--db URL] [--seed N]\n\n"
@@ -27,7 +29,7 @@ static const char help[] =
 typedef struct {
     demo_street *d;
     char (*hashes)[TX_PWHASH_LEN];
-    int areas, orgs, people, members, days, accounts;
+    int areas, orgs, people, members, days, accounts, categories, rules;
 } demo_args;
 
 static int load(store_conn *c, void *arg, tx_err *err)
@@ -38,6 +40,20 @@ static int load(store_conn *c, void *arg, tx_err *err)
         io_import_people(c, a->d->people_csv, strlen(a->d->people_csv), &a->people, err) ||
         io_import_memberships(c, a->d->memberships_csv, strlen(a->d->memberships_csv), &a->members, err) ||
         io_import_calendar(c, demo_holidays_csv, strlen(demo_holidays_csv), &a->days, err))
+        return -1;
+    /* Rules accumulate: a second demo load into the same file keeps the
+     * ones already there rather than adding them twice. */
+    json_t *cat = json_loads(demo_catalogue_json, 0, NULL);
+    int had_rules;
+    if (store_rule_count(c, &had_rules, err)) {
+        json_decref(cat);
+        return -1;
+    }
+    if (had_rules)
+        json_object_del(cat, "rules");
+    int rc = io_import_catalogue(c, cat, &a->categories, &a->rules, err);
+    json_decref(cat);
+    if (rc)
         return -1;
     for (int i = 0; i < demo_accounts_count; i++) {
         const demo_account *u = &demo_accounts[i];
@@ -113,9 +129,9 @@ int cli_demo(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("demo street loaded into %s in %.2f s: %d areas, %d organisations, %d people, %d memberships, "
-           "%d calendar days (2026)\n",
+           "%d calendar days (2026), %d case categories, %d routing rules\n",
            db, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, a.areas, a.orgs, a.people,
-           a.members, a.days);
+           a.members, a.days, a.categories, a.rules);
     printf("\ndemo accounts (%d new):\n", a.accounts);
     printf("  %-16s %-18s %-24s %s\n", "login", "role", "scope", "password");
     for (int i = 0; i < demo_accounts_count; i++)

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "cli/import_cases.h"
 #include "cli/opts.h"
 #include "io/io.h"
 
@@ -20,7 +22,13 @@ static const char import_help[] =
     "  organisations  CSV: code,kind,unit_type,name,name_en,area_code,parent_code,manages,notes\n"
     "  people         CSV: code,name,phone,party_member,notes\n"
     "  memberships    CSV: person_code,org_code,role,represents_code,start_date,end_date\n"
-    "  calendar       CSV: date,kind,occasion,weekday (holidays and 调休 workdays; data/)\n\n"
+    "  calendar       CSV: date,kind,occasion,weekday (holidays and 调休 workdays; data/)\n"
+    "  catalogue      JSON: {\"categories\": [...], \"rules\": [...]} case categories (Open311\n"
+    "                 services) and routing rules, the API's fields (data/demo-catalogue.json)\n"
+    "  cases          CSV from a 12345 hotline: external_id,received_at,service_code,description,\n"
+    "                 lat,long,address,compound,name,phone,contact_ok; each ticket is placed,\n"
+    "                 routed and given deadlines as a report to the API is; an external_id\n"
+    "                 imported before is refused\n\n"
     "Errors name the feature index and property, or the CSV line and column.\n"
     "See docs/FORMATS.md for every field.\n";
 
@@ -68,6 +76,7 @@ typedef struct {
     const char *text;
     size_t len;
     json_t *doc;
+    int64_t now;
     int count;
 } import_args;
 
@@ -83,6 +92,13 @@ static int import_text(store_conn *c, void *arg, tx_err *err)
         rc = io_import_people(c, a->text, a->len, &a->count, err);
     else if (strcmp(a->kind, "calendar") == 0)
         rc = io_import_calendar(c, a->text, a->len, &a->count, err);
+    else if (strcmp(a->kind, "cases") == 0)
+        rc = cli_import_cases(c, a->text, a->len, a->now, &a->count, err);
+    else if (strcmp(a->kind, "catalogue") == 0) {
+        int rules = 0;
+        rc = io_import_catalogue(c, a->doc, &a->count, &rules, err);
+        a->count += rules;
+    }
     else
         rc = io_import_memberships(c, a->text, a->len, &a->count, err);
     char detail[64];
@@ -90,10 +106,16 @@ static int import_text(store_conn *c, void *arg, tx_err *err)
     return rc ? -1 : store_audit(c, "cli", "import", a->kind, 0, detail, err);
 }
 
+/* Kinds both directions know; import also takes cases and catalogue. */
 static int known_kind(const char *k)
 {
     return strcmp(k, "areas") == 0 || strcmp(k, "organisations") == 0 || strcmp(k, "people") == 0 ||
            strcmp(k, "memberships") == 0 || strcmp(k, "calendar") == 0;
+}
+
+static int import_kind(const char *k)
+{
+    return known_kind(k) || strcmp(k, "cases") == 0 || strcmp(k, "catalogue") == 0;
 }
 
 int cli_import(int argc, char **argv)
@@ -102,8 +124,8 @@ int cli_import(int argc, char **argv)
     const cli_opt opts[] = {{"db", 1, &db}, {NULL, 0, NULL}};
     const char *pos[2];
     int npos, rc = cli_parse(argc, argv, opts, pos, 2, &npos);
-    if (rc || npos != 2 || !known_kind(pos[0])) {
-        if (rc == 0 && npos >= 1 && !known_kind(pos[0]))
+    if (rc || npos != 2 || !import_kind(pos[0])) {
+        if (rc == 0 && npos >= 1 && !import_kind(pos[0]))
             fprintf(stderr, "tongxin import: unknown kind '%s'\n\n", pos[0]);
         fputs(import_help, rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
@@ -115,7 +137,10 @@ int cli_import(int argc, char **argv)
         return 1;
     }
     import_args a = {.kind = pos[0], .text = text, .len = len};
-    if (strcmp(a.kind, "areas") == 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    a.now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (strcmp(a.kind, "areas") == 0 || strcmp(a.kind, "catalogue") == 0) {
         json_error_t je;
         a.doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
         if (a.doc == NULL) {

@@ -20,6 +20,7 @@ static const struct {
     {"apikey", cli_apikey, "create, list or revoke API keys"},
     {"import", cli_import, "import data from files (areas GeoJSON; organisations, people, memberships, calendar CSV)"},
     {"export", cli_export, "export data to files"},
+    {"sla", cli_sla, "run the SLA sweep (reminders, escalation, auto-close) once"},
 };
 
 static void usage(FILE *f)

@@ -5,17 +5,22 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/catalogue.h"
 #include "api/locator.h"
+#include "api/sweep.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "http/server.h"
+#include "notify/webhooks.h"
 
 static const char help[] =
     "Usage: tongxin serve [--db URL] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--max-body BYTES]\n"
-    "                     [--max-connections N] [--readers N] [--quiet]\n\n"
-    "Serve the API (/api/v1, /healthz, /readyz, /metrics) and the web app.\n"
+    "                     [--max-connections N] [--readers N] [--webhook-attempts N] [--quiet]\n"
+    "                     [--photos DIR] [--max-upload BYTES] [--key-rate N] [--jurisdiction ID]\n\n"
+    "Serve the API (/api/v1, Open311 GeoReport v2 at /open311/v2, /healthz, /readyz, /metrics)\n"
+    "and the web app.\n"
     "The schema is created or migrated first, as by 'tongxin init'.\n\n"
     "  --db URL             store (default sqlite:tongxin.db)\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; :PORT for all)\n"
@@ -26,17 +31,28 @@ static const char help[] =
     "  --max-body BYTES     largest request body; larger ones get 413 (default 1048576)\n"
     "  --max-connections N  open connections at most (default 10000)\n"
     "  --readers N          store reader threads (default 2)\n"
+    "  --webhook-attempts N attempts of a webhook delivery before giving up (default 80: about 3 days)\n"
+    "  --photos DIR         where case photos are kept (default: the database file's path + .photos)\n"
+    "  --max-upload BYTES   largest photo upload request (default 16777216; one photo at most 8 MiB)\n"
+    "  --key-rate N         reports per minute one API key may submit (default 120000; anonymous\n"
+    "                       reporters: 20 per 10 minutes per address, 600 per minute in all)\n"
+    "  --jurisdiction ID    the Open311 jurisdiction_id served (default danshui.huiyang.huizhou.cn);\n"
+    "                       requests naming another one get 404\n"
     "  --quiet              no per-request log lines\n\n"
     "SIGTERM or SIGINT: stop accepting, finish requests in flight, flush the writer, exit 0.\n";
 
 int cli_serve(int argc, char **argv)
 {
     const char *db = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *web = "web", *cert = NULL,
-               *key = NULL, *max_body = "1048576", *max_conn = "10000", *readers = "2", *quiet = NULL;
+               *key = NULL, *max_body = "1048576", *max_conn = "10000", *readers = "2", *quiet = NULL, *attempts = "80",
+               *photos = NULL, *max_upload = "16777216", *key_rate = "120000",
+               *jurisdiction = "danshui.huiyang.huizhou.cn";
     const cli_opt opts[] = {{"db", 1, &db},           {"listen", 1, &listen},    {"threads", 1, &threads},
                             {"web", 1, &web},         {"tls-cert", 1, &cert},    {"tls-key", 1, &key},
                             {"max-body", 1, &max_body}, {"max-connections", 1, &max_conn},
-                            {"readers", 1, &readers}, {"quiet", 0, &quiet},     {NULL, 0, NULL}};
+                            {"readers", 1, &readers}, {"quiet", 0, &quiet},     {"webhook-attempts", 1, &attempts},
+                            {"photos", 1, &photos},   {"max-upload", 1, &max_upload}, {"key-rate", 1, &key_rate},
+                            {"jurisdiction", 1, &jurisdiction}, {NULL, 0, NULL}};
     int npos;
     int rc = cli_parse(argc, argv, opts, NULL, 0, &npos);
     if (rc) {
@@ -49,12 +65,20 @@ int cli_serve(int argc, char **argv)
     }
     long nthreads = threads ? strtol(threads, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
     long nreaders = strtol(readers, NULL, 10);
-    long body = strtol(max_body, NULL, 10), conns = strtol(max_conn, NULL, 10);
-    if (nthreads < 1 || nthreads > 256 || nreaders < 1 || nreaders > 64 || body < 1024 || conns < 1) {
-        fprintf(stderr, "tongxin serve: --threads (1-256), --readers (1-64), --max-body (>= 1024) and "
-                        "--max-connections (>= 1) need sensible numbers\n");
+    long body = strtol(max_body, NULL, 10), conns = strtol(max_conn, NULL, 10), nattempts = strtol(attempts, NULL, 10);
+    long upload = strtol(max_upload, NULL, 10), krate = strtol(key_rate, NULL, 10);
+    if (nthreads < 1 || nthreads > 256 || nreaders < 1 || nreaders > 64 || body < 1024 || conns < 1 ||
+        nattempts < 1 || nattempts > 1000 || upload < body || krate < 1) {
+        fprintf(stderr, "tongxin serve: --threads (1-256), --readers (1-64), --max-body (>= 1024), "
+                        "--max-connections (>= 1), --webhook-attempts (1-1000), --max-upload (>= --max-body) and "
+                        "--key-rate (>= 1) need sensible numbers\n");
         return 2;
     }
+    if (*jurisdiction == '\0' || strlen(jurisdiction) > 120 || strpbrk(jurisdiction, " \t\r\n&<>\"'") != NULL) {
+        fprintf(stderr, "tongxin serve: --jurisdiction must be a short id such as city.gov (no spaces)\n");
+        return 2;
+    }
+    api_open311_configure(jurisdiction);
     if (web && access(web, R_OK) != 0) {
         fprintf(stderr, "tongxin serve: web root '%s' is not readable; serving the API only\n", web);
         web = NULL;
@@ -76,10 +100,22 @@ int cli_serve(int argc, char **argv)
         return 1;
     }
     locator_watch();
-    if (api_init()) {
+    webhooks_config wh = {.db_url = db, .max_attempts = (int)nattempts};
+    if (webhooks_start(&wh, &err)) {
+        cli_print_err(&err);
+        locator_shutdown();
+        store_close(s);
+        return 1;
+    }
+    if (api_init() || api_cases_init((int)krate)) {
         fprintf(stderr, "tongxin serve: out of memory\n");
         return 1;
     }
+    char photo_dir[512];
+    const char *dbpath = strncmp(db, "sqlite://", 9) == 0 ? db + 9 : strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
+    snprintf(photo_dir, sizeof photo_dir, "%s%s", photos ? photos : dbpath, photos ? "" : ".photos");
+    api_photos_configure(photo_dir, 8u << 20);
+    sweep_start(s);
     http_config cfg = {
         .listen = listen,
         .threads = (int)nthreads,
@@ -87,6 +123,7 @@ int cli_serve(int argc, char **argv)
         .tls_cert = cert,
         .tls_key = key,
         .max_body = (size_t)body,
+        .max_upload = (size_t)upload,
         .max_connections = (int)conns,
         .request_timeout_ms = 10000,
         .quiet = quiet != NULL,
@@ -95,7 +132,13 @@ int cli_serve(int argc, char **argv)
         .nroutes = api_nroutes,
     };
     rc = http_serve(&cfg);
+    /* After the server's store has stopped: the worker has its own
+     * connection, finishes the request in flight and records it. */
+    sweep_stop();
+    webhooks_stop();
     locator_shutdown();
+    catalogue_shutdown();
+    api_cases_shutdown();
     store_close(s);
     return rc;
 }

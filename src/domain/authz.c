@@ -26,6 +26,15 @@ static const struct {
                                 {"导出个人信息", "export personal data"}},
     /* Holidays are national: one calendar for the deployment, not scoped. */
     [TX_ACT_CALENDAR_WRITE] = {"calendar_write", R(TX_ROLE_STREET_ADMIN), 0, {"修改工作日历", "change the working-day calendar"}},
+    /* Staff queues: each sees the cases of their own scope (cut by the
+     * handler); property companies see what they are sent. */
+    [TX_ACT_CASE_QUEUE] = {"case_queue", STAFF | R(TX_ROLE_MEMBER_UNIT), 0, {"查看诉求工作台", "see case queues"}},
+    /* Categories, deadlines and routing rules are the deployment's. */
+    [TX_ACT_CATALOGUE_WRITE] = {"catalogue_write", R(TX_ROLE_STREET_ADMIN), 0,
+                                {"修改诉求类别和分派规则", "change case categories and routing rules"}},
+    /* A webhook hears every case event of the deployment, so it is not
+     * scoped; reading them is gated too (URLs, delivered bodies). */
+    [TX_ACT_WEBHOOK_WRITE] = {"webhook_write", R(TX_ROLE_STREET_ADMIN), 0, {"管理 Webhook", "manage webhooks"}},
 };
 
 /* A scope covers a place when the scope's area (or organisation) is the

@@ -21,6 +21,9 @@ typedef enum {
     TX_ACT_PERSON_WRITE,   /* add or change people: street admins, community staff in their community */
     TX_ACT_EXPORT_PERSONAL, /* bulk exports with personal data: street admins */
     TX_ACT_CALENDAR_WRITE, /* the working-day calendar (deployment-wide): street admins */
+    TX_ACT_CASE_QUEUE,     /* staff queues of cases: staff and property companies, cut to their scope */
+    TX_ACT_CATALOGUE_WRITE, /* case categories, deadlines, routing rules: street admins */
+    TX_ACT_WEBHOOK_WRITE,  /* outgoing webhooks and their deliveries (deployment-wide): street admins */
     TX_ACT__COUNT
 } tx_action;
 

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #define MS_PER_MIN 60000LL
 #define MS_PER_DAY 86400000LL
@@ -375,4 +376,26 @@ int tx_cal_deadline(const tx_calendar *cal, int64_t start_ms, tx_duration d, int
     default:
         return TX_CAL_E_DURATION_KIND;
     }
+}
+
+static const char *const dur_codes[TX_DUR__COUNT] = {
+    [TX_DUR_HOURS] = "hours",
+    [TX_DUR_MINUTES] = "minutes",
+    [TX_DUR_WORKING_DAYS] = "working_days",
+    [TX_DUR_WORKING_HOURS] = "working_hours",
+};
+
+const char *tx_dur_kind_code(tx_dur_kind k)
+{
+    return (unsigned)k < TX_DUR__COUNT ? dur_codes[k] : NULL;
+}
+
+int tx_dur_kind_parse(const char *code, tx_dur_kind *out)
+{
+    for (int i = 0; code && i < TX_DUR__COUNT; i++)
+        if (strcmp(code, dur_codes[i]) == 0) {
+            *out = (tx_dur_kind)i;
+            return 0;
+        }
+    return TX_CAL_E_DURATION_KIND;
 }

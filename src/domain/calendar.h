@@ -175,6 +175,11 @@ typedef enum {
     TX_DUR__COUNT
 } tx_dur_kind;
 
+/* "hours", "minutes", "working_days", "working_hours"; NULL for an invalid
+ * value. Parse returns 0 and sets *out, or TX_CAL_E_DURATION_KIND. */
+const char *tx_dur_kind_code(tx_dur_kind k);
+int tx_dur_kind_parse(const char *code, tx_dur_kind *out);
+
 #define TX_CAL_MAX_DURATION 10000 /* n above this is refused: no SLA is that long, and loops stay bounded */
 
 typedef struct {

@@ -121,12 +121,13 @@ enum {
     W_INVOLVED = 1u << 5,  /* covering staff, the current handler, staff of the department it was referred to */
     W_REPORTER_PUBLIC = 1u << 6, /* the reporter, for what is public */
     W_REPORTER = 1u << 7,  /* the reporter (user id matches) */
-    W_PLATFORM = 1u << 8,  /* the platform itself (actor NULL): the auto-close timer */
+    W_PLATFORM = 1u << 8,  /* the platform itself (actor NULL): the SLA sweep */
 };
 
-static int is_reporter(const tx_principal *a, const tx_case *c)
+static int is_reporter(const tx_case_request *r, const tx_case *c)
 {
-    return a != NULL && a->user_id != 0 && a->user_id == c->reporter_id;
+    const tx_principal *a = r->actor;
+    return r->reporter_token || (a != NULL && a->user_id != 0 && a->user_id == c->reporter_id);
 }
 
 static int may(unsigned who, const tx_case_request *r, const tx_case *c)
@@ -148,9 +149,9 @@ static int may(unsigned who, const tx_case_request *r, const tx_case *c)
     if ((who & W_INVOLVED) && (tx_case_covers(a, c) || is_handler(a, c) ||
                                org_role(a, TX_ROLE_DEPARTMENT_STAFF, c->department_id)))
         return 1;
-    if ((who & W_REPORTER_PUBLIC) && r->public_note && is_reporter(a, c))
+    if ((who & W_REPORTER_PUBLIC) && r->public_note && is_reporter(r, c))
         return 1;
-    if ((who & W_REPORTER) && is_reporter(a, c))
+    if ((who & W_REPORTER) && is_reporter(r, c))
         return 1;
     return 0;
 }
@@ -209,8 +210,9 @@ static const rule rules[TX_CASE__ACTION_COUNT] = {
                        "only staff involved in the case may add notes; the reporter may add public ones"},
                       SAME, 0, 0, -1, NEEDS_TEXT, "text", {"备注内容不能为空", "the note has no text"}},
     /* 小事不出网格，大事不出社区: a case goes up one tier, with the reason the
-     * tier below cannot solve it on record, and is dispatched again there. */
-    [TX_CASE_ESCALATE] = {OPEN, W_COVERING,
+     * tier below cannot solve it on record, and is dispatched again there.
+     * The platform escalates what is overdue (the SLA sweep), saying so. */
+    [TX_CASE_ESCALATE] = {OPEN, W_COVERING | W_PLATFORM,
                           {"只有负责该事项的工作人员可以上报", "only staff in charge of the case may escalate it"},
                           TX_CASE_ACCEPTED, 0, 0, 1, NEEDS_TEXT, "reason",
                           {"上报需要说明本级为什么解决不了", "say why this tier cannot solve it"}},

@@ -144,9 +144,13 @@ typedef struct {
 
 typedef struct {
     tx_case_action action;
-    /* Who asks. NULL is the platform itself — the timer that closes unrated
-     * cases — which may take no other action. Borrowed for the call. */
+    /* Who asks. NULL is the platform itself — the SLA sweep, which closes
+     * unrated cases and escalates overdue ones and may take no other action.
+     * Borrowed for the call. */
     const tx_principal *actor;
+    /* The caller checked the case's tracking token: whoever holds it is the
+     * reporter (an anonymous resident follows and rates by link). */
+    int reporter_token;
     int64_t now_ms; /* > 0 */
     /* The text the action carries — note text, reason (escalate, return,
      * reopen, merge, invalidate, staff close) or description of what was done

@@ -201,6 +201,24 @@ int call_body_text(tx_call *call, const char *field, int required, int max_chars
     return body_text(call, field, required, max_chars, 1, out);
 }
 
+int call_body_double(tx_call *call, const char *field, int required, double min, double max, double *out)
+{
+    json_t *v = call->body ? json_object_get(call->body, field) : NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return tx_err_set(&call->err, 400, "missing_field", field, M_FIELD_REQUIRED, field);
+        return 0;
+    }
+    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < min ||
+        json_number_value(v) > max) {
+        char what[96];
+        snprintf(what, sizeof what, call->lang == TX_LANG_ZH ? "%g 到 %g 之间的数" : "a number from %g to %g", min, max);
+        return tx_err_set(&call->err, 400, "invalid_field", field, M_FIELD_TYPE, field, what);
+    }
+    *out = json_number_value(v);
+    return 0;
+}
+
 int call_body_int(tx_call *call, const char *field, int required, int64_t min, int64_t max, int64_t *out)
 {
     json_t *v = call->body ? json_object_get(call->body, field) : NULL;
@@ -252,6 +270,12 @@ int call_body_only(tx_call *call, const char *const *allowed)
         }
     }
     return 0;
+}
+
+int call_multipart_parts(tx_call *call, http_multipart_part *parts, int max, int *n)
+{
+    return http_multipart_parse(call->raw_body, call->raw_body_len, call->multipart_boundary, parts, max, n,
+                                &call->err);
 }
 
 void call_actor(const tx_call *call, char *out, size_t outsz)

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "domain/account.h"
 #include "domain/authz.h"
+#include "http/multipart.h"
 #include "store/store.h"
 
 typedef struct tx_call tx_call;
@@ -29,6 +30,8 @@ typedef enum {
 typedef enum {
     BODY_NONE, /* a body is ignored */
     BODY_JSON, /* application/json, a JSON object */
+    BODY_MULTIPART, /* multipart/form-data: kept raw, parsed by call_multipart_parts */
+    BODY_FORM, /* application/x-www-form-urlencoded, as a JSON object of strings (http/form.h) */
 } tx_body_kind;
 
 typedef struct {
@@ -39,6 +42,16 @@ typedef struct {
     tx_route_kind kind;
     tx_body_kind body;
     tx_handler run;
+    /* Optional, for a protocol with its own error shape (Open311): turns
+     * call->err into the response body (call->out, or call->out_raw with
+     * call->out_type) and may change call->err.status to another error
+     * status. NULL: the API's JSON error body. Runs on the loop thread. */
+    void (*render_error)(tx_call *call);
+    /* 1: the API key may also come as the api_key parameter (form body,
+     * then query string) besides "Authorization: Bearer", and the session
+     * cookie is not read: Open311 clients authenticate with api_key=…, and
+     * a cookie must not make a form post count as a signed-in user's. */
+    int key_param;
 } tx_route;
 
 #define CALL_MAX_PARAMS 4
@@ -54,6 +67,7 @@ struct tx_call {
     int tls;
     char client_ip[48];
     char request_id[72];
+    char host[128];   /* the Host (authority) asked for, when it is a plain host[:port]; else "" */
     char method[8];
     char params[CALL_MAX_PARAMS][160]; /* path captures, in pattern order */
     int nparams;
@@ -62,7 +76,13 @@ struct tx_call {
     } query[CALL_MAX_QUERY];
     int nquery;
     char *query_buf;  /* storage of the decoded query */
-    json_t *body;     /* the JSON object for BODY_JSON routes, owned */
+    json_t *body;     /* the JSON object for BODY_JSON and BODY_FORM routes, owned */
+    /* BODY_MULTIPART routes: the body as received, a copy owned by the call
+     * (the request may be gone while a store thread still runs the call),
+     * and the boundary from its Content-Type. */
+    const char *raw_body;
+    size_t raw_body_len;
+    char multipart_boundary[72];
     tx_cred_kind cred;
     char credential[128]; /* session token or API key as sent */
     char csrf_header[128];
@@ -87,6 +107,10 @@ struct tx_call {
      * the commit), for work that must see committed data: a write handler
      * that changes areas sets it to refresh the locator. */
     void (*on_committed)(tx_call *call);
+    /* What a read handler hands on to its then_write (intake decides the
+     * routing on a reader, the writer stores it), freed with carry_free. */
+    void *carry;
+    void (*carry_free)(void *carry);
 
     /* ---- private to http/ ---- */
     store_job job;
@@ -135,9 +159,16 @@ int call_param_id(tx_call *call, int i, int64_t *out);
 int call_body_str(tx_call *call, const char *field, int required, int max_chars, const char **out);
 int call_body_text(tx_call *call, const char *field, int required, int max_chars, const char **out);
 int call_body_int(tx_call *call, const char *field, int required, int64_t min, int64_t max, int64_t *out);
+int call_body_double(tx_call *call, const char *field, int required, double min, double max, double *out);
 int call_body_bool(tx_call *call, const char *field, int required, int *out);
 /* Fail with 400 when the body has a field not in the NULL-terminated list. */
 int call_body_only(tx_call *call, const char *const *allowed);
+
+/* Parse the multipart/form-data body of a BODY_MULTIPART route into at
+ * most max parts (*n of them). The parts point into the call's copy of the
+ * body and live as long as the call. Returns 0, or -1 with a 400 set on the
+ * call saying what is malformed. */
+int call_multipart_parts(tx_call *call, http_multipart_part *parts, int max, int *n);
 
 /* Who the principal is, for the audit trail: "user:admin", "apikey:12345". */
 void call_actor(const tx_call *call, char *out, size_t outsz);

@@ -35,6 +35,7 @@
 #include "base/time.h"
 #include "http/metrics.h"
 #include "base/utf8.h"
+#include "http/form.h"
 #include "http/query.h"
 
 typedef struct loop_ctx loop_ctx;
@@ -132,14 +133,22 @@ static json_t *error_json(const tx_err *e, tx_lang lang)
 /* Write what the handler left in call to req. */
 static void respond(h2o_req_t *req, tx_call *call)
 {
-    int status = call->err.status ? call->err.status : (call->status ? call->status : 200);
     if (call->err.status) {
         /* An error answers with the error only: no body a handler had
-         * prepared, no cookie for a session that was not stored. */
+         * prepared, no cookie for a session that was not stored. A route
+         * of a protocol with its own error shape renders it (and may pick
+         * another error status); the others answer with the JSON error. */
         free(call->out_raw);
         call->out_raw = NULL;
+        json_decref(call->out);
+        call->out = NULL;
         call->set_cookie[0][0] = call->set_cookie[1][0] = '\0';
+        if (call->route && call->route->render_error)
+            call->route->render_error(call);
+        else
+            call->out = error_json(&call->err, call->lang);
     }
+    int status = call->err.status ? call->err.status : (call->status ? call->status : 200);
     req->res.status = status;
     req->res.reason = reason_of(status);
     add_header(req, "x-request-id", call->request_id, strlen(call->request_id));
@@ -154,10 +163,6 @@ static void respond(h2o_req_t *req, tx_call *call)
     }
     if (call->allow[0])
         add_header(req, "allow", call->allow, strlen(call->allow));
-    if (call->err.status) {
-        json_decref(call->out);
-        call->out = error_json(&call->err, call->lang);
-    }
     if (status == 204 || (call->out == NULL && call->out_raw == NULL)) {
         req->res.content_length = 0;
         h2o_send_inline(req, "", 0);
@@ -188,6 +193,9 @@ static void call_release(tx_call *call)
     json_decref(call->out);
     free(call->out_raw);
     free(call->query_buf);
+    free((char *)call->raw_body); /* const for handlers; owned here */
+    if (call->carry_free)
+        call->carry_free(call->carry);
 }
 
 /* ---- the store bridge ---- */
@@ -353,7 +361,27 @@ static void set_request_id(h2o_req_t *req, char out[72])
              atomic_fetch_add_explicit(&S.id_counter, 1, memory_order_relaxed));
 }
 
-/* Take the credential: "Authorization: Bearer KEY" or the session cookie. */
+/* The api_key parameter of a key_param route: from the form body, else
+ * the query string. An empty one is no key (Open311: an empty optional
+ * parameter is an absent one); one given twice or too long to be a key is
+ * a wrong key, refused when resolved. */
+static void read_key_param(tx_call *call)
+{
+    json_t *v = call->body ? json_object_get(call->body, "api_key") : NULL;
+    const char *key = json_string_value(v);
+    int bad = v != NULL && !json_is_string(v);
+    if (!bad && (key == NULL || *key == '\0'))
+        key = call_query(call, "api_key");
+    if (!bad && (key == NULL || *key == '\0'))
+        return;
+    call->credential[0] = '\0';
+    if (!bad && strlen(key) < sizeof call->credential)
+        snprintf(call->credential, sizeof call->credential, "%s", key);
+    call->cred = CRED_API_KEY;
+}
+
+/* Take the credential: "Authorization: Bearer KEY", then the api_key
+ * parameter on routes that take it, else the session cookie. */
 static void read_credentials(h2o_req_t *req, tx_call *call)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
@@ -365,6 +393,10 @@ static void read_credentials(h2o_req_t *req, tx_call *call)
             call->cred = CRED_API_KEY;
             return;
         }
+    }
+    if (call->route && call->route->key_param) {
+        read_key_param(call);
+        return;
     }
     for (i = -1; (i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, i)) >= 0;) {
         h2o_iovec_t v = req->headers.entries[i].value;
@@ -419,6 +451,60 @@ static int read_json_body(h2o_req_t *req, tx_call *call)
         return tx_err_set(&call->err, 400, "malformed_json", "body", M_BAD_JSON, je.line, je.column);
     if (!json_is_object(call->body))
         return tx_err_set(&call->err, 400, "malformed_json", "body", M_JSON_NOT_OBJECT);
+    return 0;
+}
+
+/* Parse the urlencoded body of a BODY_FORM route into call->body. */
+static int read_form_body(h2o_req_t *req, tx_call *call)
+{
+    static const char type[] = "application/x-www-form-urlencoded";
+    const size_t tl = sizeof type - 1;
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    h2o_iovec_t ct = i >= 0 ? req->headers.entries[i].value : h2o_iovec_init("", 0);
+    if (ct.len < tl || strncasecmp(ct.base, type, tl) != 0 || (ct.len > tl && ct.base[tl] != ';' && ct.base[tl] != ' '))
+        return tx_err_set(&call->err, 415, "unsupported_media_type", "Content-Type", M_CONTENT_TYPE, type);
+    return http_form_to_json(req->entity.base ? req->entity.base : "", req->entity.base ? req->entity.len : 0,
+                             &call->body, &call->err);
+}
+
+/* The Host the request was sent to (HTTP/1 Host, HTTP/2 :authority), for
+ * handlers that must write absolute URLs; "" unless it is plain
+ * host[:port] text (names, IPv4, [IPv6]). */
+static void request_host(h2o_req_t *req, char *out, size_t outsz)
+{
+    h2o_iovec_t a = req->authority;
+    out[0] = '\0';
+    if (a.base == NULL || a.len == 0 || a.len >= outsz)
+        return;
+    for (size_t k = 0; k < a.len; k++) {
+        char ch = a.base[k];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '.' ||
+              ch == '-' || ch == ':' || ch == '[' || ch == ']'))
+            return;
+    }
+    memcpy(out, a.base, a.len);
+    out[a.len] = '\0';
+}
+
+/* Keep the body of a BODY_MULTIPART route and its boundary; handlers parse
+ * it (call_multipart_parts). It is copied because it must live as long as
+ * the call: a write with credentials runs on a reader, then on the writer,
+ * and the request (whose pool holds req->entity) may be gone meanwhile. */
+static int read_multipart_body(h2o_req_t *req, tx_call *call)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (i < 0 || http_multipart_boundary(req->headers.entries[i].value.base, req->headers.entries[i].value.len,
+                                         call->multipart_boundary, sizeof call->multipart_boundary))
+        return tx_err_set(&call->err, 415, "unsupported_media_type", "Content-Type", M_CONTENT_TYPE,
+                          "multipart/form-data; boundary=...");
+    size_t len = req->entity.base ? req->entity.len : 0;
+    char *copy = malloc(len ? len : 1);
+    if (copy == NULL)
+        return tx_err_set(&call->err, 500, "internal", NULL, M_INTERNAL);
+    if (len)
+        memcpy(copy, req->entity.base, len);
+    call->raw_body = copy;
+    call->raw_body_len = len;
     return 0;
 }
 
@@ -485,6 +571,7 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     call->lang = pick_lang(req, call);
     set_request_id(req, call->request_id);
     client_ip(req, call->client_ip, sizeof call->client_ip);
+    request_host(req, call->host, sizeof call->host);
 
     if (too_big && call->err.status == 0)
         tx_err_set(&call->err, 431, "headers_too_large", "headers", M_HEADERS_TOO_LARGE, (size_t)HTTP_MAX_HEADER_BYTES);
@@ -507,10 +594,15 @@ static int on_request(h2o_handler_t *self, h2o_req_t *req)
     }
     /* h2o refuses bodies above its own cap (4 × ours) before reading them,
      * with a bare text answer; between the two we answer in JSON. */
-    if (call->err.status == 0 && req->entity.base && req->entity.len > cfg->max_body)
-        tx_err_set(&call->err, 413, "body_too_large", "body", M_BODY_TOO_LARGE, cfg->max_body);
+    size_t limit = call->route && call->route->body == BODY_MULTIPART ? cfg->max_upload : cfg->max_body;
+    if (call->err.status == 0 && req->entity.base && req->entity.len > limit)
+        tx_err_set(&call->err, 413, "body_too_large", "body", M_BODY_TOO_LARGE, limit);
     if (call->err.status == 0 && call->route && call->route->body == BODY_JSON)
         read_json_body(req, call);
+    if (call->err.status == 0 && call->route && call->route->body == BODY_MULTIPART)
+        read_multipart_body(req, call);
+    if (call->err.status == 0 && call->route && call->route->body == BODY_FORM)
+        read_form_body(req, call);
     if (call->err.status == 0)
         read_credentials(req, call);
     if (call->err.status == 0 && atomic_load(&S.stopping))
@@ -766,7 +858,8 @@ int http_serve(const http_config *cfg)
     }
 
     h2o_config_init(&S.config);
-    S.config.max_request_entity_size = cfg->max_body * 4;
+    S.config.max_request_entity_size =
+        cfg->max_upload > cfg->max_body * 4 ? cfg->max_upload : cfg->max_body * 4;
     S.config.http1.req_timeout = (uint64_t)cfg->request_timeout_ms;
     S.config.http2.idle_timeout = (uint64_t)cfg->request_timeout_ms * 3;
     S.config.server_name = h2o_iovec_init(H2O_STRLIT("tongxin"));

@@ -25,6 +25,7 @@ typedef struct {
     const char *tls_cert; /* PEM files; both or neither */
     const char *tls_key;
     size_t max_body;      /* bytes; larger bodies get 413 */
+    size_t max_upload;    /* bytes, for multipart uploads (photos); at least max_body */
     int max_connections;  /* beyond this, new connections are closed at once */
     int request_timeout_ms; /* to receive a whole request */
     int quiet;            /* no per-request log lines */

@@ -30,6 +30,16 @@ int io_import_memberships(store_conn *c, const char *text, size_t len, int *coun
  * notice's columns); a day already stored is replaced. */
 int io_import_calendar(store_conn *c, const char *text, size_t len, int *count, tx_err *err);
 
+/* Case categories and routing rules: a JSON document {"categories": [...],
+ * "rules": [...]} with the API's field names. Categories are inserted or
+ * replaced by code; rules are added. */
+int io_import_catalogue(store_conn *c, const json_t *doc, int *categories, int *rules, tx_err *err);
+/* Check one category object (create: code, names and group required);
+ * field names in errors are prefixed with prefix ("" for the API). */
+int io_check_category(const json_t *in, int create, const char *prefix, tx_err *err);
+/* Check and read one routing rule object (strings borrowed from in). */
+int io_parse_rule(const json_t *in, const char *prefix, store_rule_in *r, tx_err *err);
+
 /* Field checks shared by importers and the API. */
 int io_valid_code(const char *s);                                 /* 1-64 of [A-Za-z0-9._-] */
 int io_valid_text(const char *s, size_t max_chars, int multiline); /* UTF-8, no controls */

@@ -22,6 +22,8 @@
 #include "base/err.h"
 #include "domain/account.h"
 #include "domain/calendar.h"
+#include "domain/case.h"
+#include "domain/routing.h"
 
 typedef struct store store;
 typedef struct store_conn store_conn;
@@ -219,6 +221,8 @@ int store_org_get(store_conn *c, int64_t id, json_t **out, tx_err *err);
 int store_org_put(store_conn *c, const store_org_in *o, int replace, int64_t *id_out, tx_err *err);
 int store_org_update(store_conn *c, int64_t id, const store_org_in *o, tx_err *err);
 int store_org_delete(store_conn *c, int64_t id, tx_err *err);
+/* The id of the organisation with this code; 404 when none. */
+int store_org_id_by_code(store_conn *c, const char *code, int64_t *id, tx_err *err);
 /* The area ids (the org's area and its ancestors) and org ids (the org and
  * its parents) that place an organisation, for authorization. */
 int store_org_place(store_conn *c, int64_t id, int64_t *areas, int *nareas, int64_t *orgs, int *norgs, int max,
@@ -305,6 +309,176 @@ int store_calendar_delete(store_conn *c, const char *day, tx_err *err);
 
 /* The calendar in its CSV format: date,kind,occasion,weekday. */
 int store_calendar_export_csv(store_conn *c, char **out, size_t *len, tx_err *err);
+
+/* ---- Cases: categories, routing rules, cases and their events ---- */
+
+/* One category as the intake and the sweep need it. */
+typedef struct {
+    int64_t id;
+    char *code, *name, *name_en, *group_name, *group_name_en;
+    json_t *attributes; /* Open311 attributes (array) or NULL */
+    tx_duration accept, contact, resolve;
+    int remind_hours, duplicate_radius_m, active;
+} store_category;
+
+/* What routing and deadlines are decided from, loaded as one snapshot:
+ * categories, routing rules, the working-day calendar and which property
+ * company manages which compound. `version` is catalogue_version, which
+ * moves whenever any of them changes (also in another process). */
+typedef struct {
+    int64_t version;
+    store_category *categories;
+    int n_categories;
+    tx_route_rule *rules;
+    int n_rules;
+    tx_cal_exception *exceptions;
+    int n_exceptions;
+    tx_calendar calendar;
+    struct store_managed {
+        int64_t compound_id, org_id;
+        char *org_name;
+    } *managed; /* sorted by compound_id */
+    int n_managed;
+    /* The deployment's first street: reports from outside every area go to
+     * its triage (首接负责). 0 when there is no street yet. */
+    int64_t home_street_id;
+    char home_street_name[128];
+} store_catalogue;
+
+int store_catalogue_version(store_conn *c, int64_t *version, tx_err *err);
+int store_catalogue_load(store_conn *c, store_catalogue **out, tx_err *err);
+void store_catalogue_free(store_catalogue *cat);
+const store_category *store_catalogue_category(const store_catalogue *cat, const char *code);
+const store_category *store_catalogue_category_by_id(const store_catalogue *cat, int64_t id);
+/* The property company managing a compound; 0 and NULL when none. */
+int64_t store_catalogue_manager(const store_catalogue *cat, int64_t compound_id, const char **name);
+
+/* Categories as the API shows them: id, code, name, name_en, group,
+ * group_en, description(_en), keywords, attributes, deadlines {accept,
+ * contact, resolve: {kind, n}}, remind_hours, duplicate_radius_m, active,
+ * sort. with_inactive lists retired ones too. */
+int store_category_list(store_conn *c, int with_inactive, json_t **out, tx_err *err);
+int store_category_get(store_conn *c, const char *code, json_t **out, tx_err *err);
+/* Insert or (replace) update by code from a checked JSON object with the
+ * list's field names; absent fields keep their value (update) or default. */
+int store_category_put(store_conn *c, const json_t *in, int replace, int64_t *id_out, tx_err *err);
+
+typedef struct {
+    const char *category_code; /* NULL: any */
+    tx_route_where where;
+    const char *area_code;     /* NULL: anywhere */
+    tx_case_handler handler;
+    const char *org_code;      /* the department */
+    tx_tier tier;
+    const char *note, *note_en;
+} store_rule_in;
+/* Rules as {id, category (code or null), place, area {id, code, name} or
+ * null, handler, org {id, code, name} or null, tier, note, note_en}. */
+int store_rule_list(store_conn *c, json_t **out, tx_err *err);
+int store_rule_add(store_conn *c, const store_rule_in *r, int64_t *id_out, tx_err *err);
+int store_rule_delete(store_conn *c, int64_t id, tx_err *err);
+int store_rule_count(store_conn *c, int *n, tx_err *err);
+
+/* A new case, checked and routed by the caller. */
+typedef struct {
+    int64_t category_id;
+    const char *description, *attributes; /* attributes: JSON object text or NULL */
+    int has_point;
+    double lat, lon;
+    const char *address, *channel, *external_id;
+    const char *reporter_name, *reporter_phone, *reporter_email;
+    int contact_ok;
+    int64_t reporter_user_id, api_key_id;
+    int64_t street_id, community_id, grid_id, compound_id;
+    int inside_red_line;
+    const tx_route_decision *route;
+    int64_t submitted_at, due_accept, due_contact, due_resolve;
+    const char *token_hash;
+    const char *actor, *actor_role;
+} store_case_in;
+
+/* Insert the case with its "report" event (and its counters and webhook
+ * deliveries). 409 when (channel, external_id) was imported before. */
+int store_case_create(store_conn *c, const store_case_in *in, int64_t *id_out, int64_t *event_id_out, tx_err *err);
+
+/* What the writer needs of a case to decide an action on it. */
+typedef struct {
+    tx_case snap;
+    int64_t category_id;
+    char token_hash[72];
+    int64_t submitted_at, due_accept, due_contact, due_resolve, due_work, due_at, accepted_at;
+    int64_t compound_id;
+    char route_handler[24];
+    int64_t route_handler_id;
+    int left_community;
+} store_case_state;
+
+/* 404 when there is no such case. */
+int store_case_load(store_conn *c, int64_t id, store_case_state *out, tx_err *err);
+/* The case (if any) whose tracking token hashes to token_hash; 0 if none. */
+int store_case_by_token(store_conn *c, const char *token_hash, int64_t *id, tx_err *err);
+
+/* One step decided by the domain: the event to append and the case after. */
+typedef struct {
+    const char *action;       /* domain action code, or "remind" */
+    const char *actor, *actor_role;
+    int64_t at;
+    int public_event;
+    const char *text;
+    json_t *data;             /* borrowed; may be NULL */
+    /* rating */
+    const char *solved, *satisfaction, *comment;
+    /* the governing deadline after the step (0: derive it), and a new
+     * working deadline (0: keep it) */
+    int64_t due_at, due_work;
+} store_step_in;
+int store_case_step(store_conn *c, const store_case_state *before, const tx_case_outcome *out,
+                    const store_step_in *s, int64_t *event_id_out, tx_err *err);
+
+/* The case as the API shows it: fields, place, routing decision,
+ * deadlines, state, rating, and its timeline. with_personal adds the
+ * reporter's name, phone and email; with_internal adds internal events and
+ * their actors. */
+int store_case_get(store_conn *c, int64_t id, int with_personal, int with_internal, json_t **out, tx_err *err);
+
+typedef struct {
+    /* scope: cases of this area (street, community or grid) or of a handler
+     * organisation; both 0 for everything (public lists) */
+    int64_t area_id;
+    const char *area_kind;     /* "street", "community", "grid" */
+    tx_case_handler handler;   /* mine: the cases this handler holds now */
+    int64_t handler_id;
+    int64_t department_id;     /* referred to this department, now or before */
+    int open_only;             /* 1 being handled, 2 awaiting rating, 3 either, 0 any */
+    const char *state;
+    int64_t category_id;
+    int64_t overdue_at;        /* only cases with due_at < this (open ones) */
+    int64_t due_before;        /* only cases with due_at < this */
+    int64_t since;             /* submitted_at >= since */
+    const char *q;             /* substring of the description or address */
+    int public_view;           /* no internal fields; merged and invalid cases left out */
+    int limit, offset;
+} store_case_filter;
+/* {items:[…], total, limit, offset}: cases still open first, then by
+ * due_at (soonest first), then id. */
+int store_case_list(store_conn *c, const store_case_filter *f, json_t **out, tx_err *err);
+
+/* Open cases of a category within radius_m of a point, nearest first,
+ * excluding except_id: {id, distance_m, state, description, submitted_at}. */
+int store_case_nearby(store_conn *c, int64_t category_id, double lat, double lon, int radius_m, int64_t except_id,
+                      int limit, json_t **out, tx_err *err);
+
+/* Cases the SLA sweep must look at as of now: open ones whose deadline
+ * passed (below the street tier: to escalate) or is within remind_ms and
+ * not reminded yet (催办), and resolved ones whose rating period ended. At
+ * most limit ids in *ids (malloc'd; the caller frees). */
+int store_case_due(store_conn *c, int64_t now, int64_t remind_ms, int limit, int64_t **ids, int *n, tx_err *err);
+
+/* Photos of a case (the bytes are on disk, see io/photos.h): record one,
+ * and find one's type (404 when the case has no photo with that hash). */
+int store_case_add_photo(store_conn *c, int64_t case_id, int64_t event_id, const char *hash, const char *mime,
+                         int64_t bytes, int64_t now, tx_err *err);
+int store_case_photo(store_conn *c, int64_t case_id, const char *hash, char mime[32], tx_err *err);
 
 /* ---- Figures ---- */
 

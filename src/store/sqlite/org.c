@@ -420,3 +420,18 @@ int store_org_export_csv(store_conn *c, char **out, size_t *len, tx_err *err)
     *len = blen;
     return 0;
 }
+
+int store_org_id_by_code(store_conn *c, const char *code, int64_t *id, tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, "SELECT id FROM organisation WHERE code = ?1", err);
+    if (!st)
+        return -1;
+    db_bind_text(st, 1, code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return tx_err_named(err, 404, "not_found", "code", M_NOT_FOUND, "organisation", code ? code : "");
+    return rc == SQLITE_ROW ? 0 : db_fail(c, "organisation by code", err);
+}

@@ -385,6 +385,40 @@ static void test_escalating_a_case_in_hand_sends_it_back_for_dispatch_at_the_new
     assert_int_equal(out.next.tier, TX_TIER_STREET);
 }
 
+static void test_the_platform_escalates_an_overdue_case_with_its_reason(void **state)
+{
+    (void)state;
+    tx_case c = a_case(TX_CASE_IN_PROGRESS);
+    tx_case_request r = req(TX_CASE_ESCALATE, PLATFORM);
+    EXPECT_OK(c, r);
+    assert_int_equal(out.next.tier, TX_TIER_COMMUNITY);
+    assert_int_equal(out.next.state, TX_CASE_ACCEPTED);
+    r.has_text = 0;
+    EXPECT_FIELD(c, r, 400, "missing_field", "reason");
+}
+
+static void test_the_tracking_token_holder_is_the_reporter(void **state)
+{
+    (void)state;
+    tx_case c = a_case(TX_CASE_RESOLVED);
+    c.resolved_at = T0;
+    tx_case_request r = req(TX_CASE_RATE, &anonymous);
+    r.now_ms = T0 + 1000;
+    r.solved = TX_SOLVED_YES;
+    r.satisfaction = TX_SAT_SATISFIED;
+    EXPECT_REFUSED(c, r, 403, "forbidden");
+    r.reporter_token = 1;
+    EXPECT_OK(c, r);
+    assert_int_equal(out.next.state, TX_CASE_CLOSED);
+    /* and may add public notes, not internal ones */
+    tx_case_request n = req(TX_CASE_NOTE, &anonymous);
+    n.reporter_token = 1;
+    n.public_note = 1;
+    EXPECT_OK(c, n);
+    n.public_note = 0;
+    EXPECT_REFUSED(c, n, 403, "forbidden");
+}
+
 static void test_escalation_needs_the_reason_this_tier_cannot_solve_it(void **state)
 {
     (void)state;
@@ -693,12 +727,12 @@ static void test_final_states_take_notes_and_nothing_else_but_reopening_a_closed
         }
 }
 
-static void test_the_platform_itself_may_only_close(void **state)
+static void test_the_platform_itself_may_only_close_and_escalate(void **state)
 {
     (void)state;
     for (int s = 0; s < TX_CASE__STATE_COUNT; s++)
         for (int a = 0; a < TX_CASE__ACTION_COUNT; a++) {
-            if (a == TX_CASE_CLOSE || expected[s][a] == X)
+            if (a == TX_CASE_CLOSE || a == TX_CASE_ESCALATE || expected[s][a] == X)
                 continue;
             tx_case c;
             tx_case_request r;
@@ -1251,7 +1285,9 @@ int main(void)
         cmocka_unit_test(test_only_the_department_handling_it_reports_back),
         cmocka_unit_test(test_notes_internal_by_staff_involved_public_also_by_the_reporter),
         cmocka_unit_test(test_final_states_take_notes_and_nothing_else_but_reopening_a_closed_case),
-        cmocka_unit_test(test_the_platform_itself_may_only_close),
+        cmocka_unit_test(test_the_platform_itself_may_only_close_and_escalate),
+        cmocka_unit_test(test_the_platform_escalates_an_overdue_case_with_its_reason),
+        cmocka_unit_test(test_the_tracking_token_holder_is_the_reporter),
         cmocka_unit_test(test_first_contact_stops_the_response_clock_once),
         cmocka_unit_test(test_refer_keeps_the_case_with_its_community_to_the_end),
         cmocka_unit_test(test_refer_at_street_tier_stays_at_street_tier),
