@@ -100,17 +100,18 @@ int case_locate(store_conn *c, const store_catalogue *cat, const store_category 
         if (place_compound(c, compound_code, &named, err))
             return -1;
         if (!has_point) {
-            /* No point: the reporter says it is in that compound. */
-            w->place = named.place;
-            memcpy(w->names, named.names, sizeof w->names);
-            w->place.compound = named.place.named_compound;
-            w->place.named_compound = (tx_route_area){0};
-            w->place.inside_red_line = 1;
-            const char **refs[5] = {&w->place.street.name, &w->place.community.name, &w->place.grid.name,
-                                    &w->place.compound.name, &w->place.named_compound.name};
+            /* No point: the reporter says it is in that compound. The
+             * names point into w's own buffers, not named's. */
+            const tx_route_area *from[4] = {&named.place.street, &named.place.community, &named.place.grid,
+                                            &named.place.named_compound};
+            tx_route_area *to[4] = {&w->place.street, &w->place.community, &w->place.grid, &w->place.compound};
+            const int slot[4] = {0, 1, 2, 4};
             for (int i = 0; i < 4; i++)
-                *refs[i] = w->names[i];
-            w->place.compound.name = w->names[4];
+                if (from[i]->id) {
+                    to[i]->id = from[i]->id;
+                    keep_name(w->names[slot[i]], sizeof w->names[slot[i]], named.names[slot[i]], &to[i]->name);
+                }
+            w->place.inside_red_line = 1;
         } else if (w->place.compound.id != named.place.named_compound.id || !w->place.inside_red_line) {
             w->place.named_compound.id = named.place.named_compound.id;
             keep_name(w->names[4], sizeof w->names[4], named.names[4], &w->place.named_compound.name);
@@ -205,13 +206,22 @@ int api_case_staff_sees(const tx_principal *p, const tx_case *k)
            (p->role == TX_ROLE_COMMUNITY_STAFF && p->scope.kind == TX_SCOPE_AREA && p->scope.id == k->community_id);
 }
 
-static int token_matches(const store_case_state *b, const char *token)
+/* Whether token is the reporter's of case b: its own tracking token, or
+ * that of a duplicate merged into it (the reporters of merged cases follow
+ * the surviving one). */
+static int token_matches(store_conn *c, const store_case_state *b, const char *token)
 {
     if (token == NULL || *token == '\0')
         return 0;
     char h[TX_TOKEN_HASH_LEN + 1];
     tx_token_hash(token, strlen(token), h);
-    return tx_secret_equal(h, strlen(h), b->token_hash, strlen(b->token_hash));
+    if (tx_secret_equal(h, strlen(h), b->token_hash, strlen(b->token_hash)))
+        return 1;
+    int64_t other;
+    store_case_state o;
+    tx_err ignore;
+    return store_case_by_token(c, h, &other, &ignore) == 0 && other != 0 &&
+           store_case_load(c, other, &o, &ignore) == 0 && o.snap.merged_into == b->snap.id;
 }
 
 /* The actions this viewer may take now: each decided against the case with
@@ -252,8 +262,21 @@ static json_t *allowed_actions(const store_case_state *b, const tx_principal *p,
 #define INTAKE_ANON_GLOBAL_WINDOW_MS (60 * 1000)
 static tx_limiter *per_ip, *anon_global, *per_key;
 static int key_rate_per_minute = 120000;
+/* How long the reporter has to rate a resolved case before it closes by
+ * itself (tongxin serve --rating-days). */
+static int64_t rating_period_ms = TX_CASE_DEFAULT_RATING_PERIOD_MS;
 
-void api_cases_shutdown(void);
+void case_set_rating_period(int64_t ms)
+{
+    if (ms > 0)
+        rating_period_ms = ms;
+}
+
+int64_t case_rating_period(void)
+{
+    return rating_period_ms;
+}
+
 
 int api_cases_init(int key_per_minute)
 {
@@ -651,7 +674,7 @@ int api_cases_get(tx_call *call, store_conn *c)
     store_case_state b;
     if (call_param_id(call, 0, &id) || store_case_load(c, id, &b, &call->err))
         return -1;
-    int by_token = token_matches(&b, call_query(call, "token"));
+    int by_token = token_matches(c, &b, call_query(call, "token"));
     if (call_query(call, "token") && !by_token)
         return tx_err_set(&call->err, 403, "bad_token", "token", M_CASE_TOKEN);
     case_view view = api_case_staff_sees(&call->who, &b.snap) ? VIEW_STAFF : by_token ? VIEW_REPORTER : VIEW_PUBLIC;
@@ -860,7 +883,7 @@ int api_cases_act(tx_call *call, store_conn *c)
     store_case_state b, target;
     if (store_case_load(c, id, &b, &call->err))
         return -1;
-    if (token && !(r.reporter_token = token_matches(&b, token)))
+    if (token && !(r.reporter_token = token_matches(c, &b, token)))
         return tx_err_set(&call->err, 403, "bad_token", "token", M_CASE_TOKEN);
     /* Who may not even see the case learns nothing more than a 404 would tell. */
     if (!r.reporter_token && call->who.role == TX_ROLE_ANONYMOUS)
@@ -931,6 +954,9 @@ int api_cases_act(tx_call *call, store_conn *c)
         catalogue_release(h);
     char actor[96];
     store_step_in s = {.action = tx_case_action_code(r.action), .at = call->now_ms, .text = text, .due_work = rework_due};
+    r.rating_period_ms = rating_period_ms;
+    if (r.action == TX_CASE_RESOLVE)
+        s.due_at = call->now_ms + rating_period_ms; /* the end of the rating period governs */
     event_actor(call, r.reporter_token, actor, sizeof actor, &s.actor_role);
     s.actor = actor;
     json_t *data = json_object();

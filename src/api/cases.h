@@ -51,6 +51,11 @@ int case_apply(store_conn *c, const store_case_state *b, const tx_case_request *
 int case_intake_begin(tx_call *call, store_conn *c, const char *channel);
 int case_intake_commit(tx_call *call, store_conn *c, int64_t *id, const char **token, json_t **answer);
 
+/* The rating period (回访): resolved cases the reporter has not rated close
+ * by themselves when it ends. Default 7 days. */
+void case_set_rating_period(int64_t ms);
+int64_t case_rating_period(void);
+
 /* Store one report given as the intake's JSON fields (channel hotline by
  * default), as the API would, for tongxin import cases. */
 int case_import_one(store_conn *c, json_t *row, int64_t now, const char *actor, int64_t *id, tx_err *err);

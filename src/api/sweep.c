@@ -29,7 +29,7 @@ static int sweep_one(store_conn *c, const store_catalogue *cat, int64_t id, int6
     if (store_case_load(c, id, &b, err))
         return -1;
     const store_category *k = store_catalogue_category_by_id(cat, b.category_id);
-    tx_case_request q = {.actor = NULL, .now_ms = now, .has_text = 1};
+    tx_case_request q = {.actor = NULL, .now_ms = now, .has_text = 1, .rating_period_ms = case_rating_period()};
     store_step_in s = {.actor = "platform", .actor_role = "platform", .at = now};
     tx_case_outcome out;
     if (b.snap.state == TX_CASE_RESOLVED) {

@@ -15,7 +15,7 @@ static const char help[] =
     "       tongxin apikey revoke --id ID [--db URL]\n\n"
     "create prints the new key as the last line of standard output; keep it, it is\n"
     "not shown again (only a hash is stored). Without --role the key is an API\n"
-    "client: it reads what is public (and will submit reports once cases land). With --role\n"
+    "client: it reads what is public and submits reports (native API, Open311). With --role\n"
     "and --scope it acts as that staff role (see 'tongxin user --help').\n";
 
 typedef struct {

@@ -18,7 +18,7 @@ static const struct {
     {"stats", cli_stats, "count what is in the database"},
     {"user", cli_user, "add, list, change or disable user accounts"},
     {"apikey", cli_apikey, "create, list or revoke API keys"},
-    {"import", cli_import, "import data from files (areas GeoJSON; organisations, people, memberships, calendar CSV)"},
+    {"import", cli_import, "import data from files (areas GeoJSON; organisations, people, memberships, calendar, hotline cases CSV; case catalogue JSON)"},
     {"export", cli_export, "export data to files"},
     {"sla", cli_sla, "run the SLA sweep (reminders, escalation, auto-close) once"},
 };

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/cases.h"
 #include "api/catalogue.h"
 #include "api/locator.h"
 #include "api/sweep.h"
@@ -18,7 +19,8 @@ static const char help[] =
     "Usage: tongxin serve [--db URL] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
     "                     [--tls-cert FILE --tls-key FILE] [--max-body BYTES]\n"
     "                     [--max-connections N] [--readers N] [--webhook-attempts N] [--quiet]\n"
-    "                     [--photos DIR] [--max-upload BYTES] [--key-rate N] [--jurisdiction ID]\n\n"
+    "                     [--photos DIR] [--max-upload BYTES] [--key-rate N] [--jurisdiction ID]\n"
+    "                     [--rating-days N]\n\n"
     "Serve the API (/api/v1, Open311 GeoReport v2 at /open311/v2, /healthz, /readyz, /metrics)\n"
     "and the web app.\n"
     "The schema is created or migrated first, as by 'tongxin init'.\n\n"
@@ -38,6 +40,8 @@ static const char help[] =
     "                       reporters: 20 per 10 minutes per address, 600 per minute in all)\n"
     "  --jurisdiction ID    the Open311 jurisdiction_id served (default danshui.huiyang.huizhou.cn);\n"
     "                       requests naming another one get 404\n"
+    "  --rating-days N      days the reporter has to rate a resolved case before it closes by\n"
+    "                       itself (default 7)\n"
     "  --quiet              no per-request log lines\n\n"
     "SIGTERM or SIGINT: stop accepting, finish requests in flight, flush the writer, exit 0.\n";
 
@@ -46,13 +50,14 @@ int cli_serve(int argc, char **argv)
     const char *db = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *web = "web", *cert = NULL,
                *key = NULL, *max_body = "1048576", *max_conn = "10000", *readers = "2", *quiet = NULL, *attempts = "80",
                *photos = NULL, *max_upload = "16777216", *key_rate = "120000",
-               *jurisdiction = "danshui.huiyang.huizhou.cn";
+               *jurisdiction = "danshui.huiyang.huizhou.cn", *rating_days = "7";
     const cli_opt opts[] = {{"db", 1, &db},           {"listen", 1, &listen},    {"threads", 1, &threads},
                             {"web", 1, &web},         {"tls-cert", 1, &cert},    {"tls-key", 1, &key},
                             {"max-body", 1, &max_body}, {"max-connections", 1, &max_conn},
                             {"readers", 1, &readers}, {"quiet", 0, &quiet},     {"webhook-attempts", 1, &attempts},
                             {"photos", 1, &photos},   {"max-upload", 1, &max_upload}, {"key-rate", 1, &key_rate},
-                            {"jurisdiction", 1, &jurisdiction}, {NULL, 0, NULL}};
+                            {"jurisdiction", 1, &jurisdiction}, {"rating-days", 1, &rating_days},
+                            {NULL, 0, NULL}};
     int npos;
     int rc = cli_parse(argc, argv, opts, NULL, 0, &npos);
     if (rc) {
@@ -66,12 +71,13 @@ int cli_serve(int argc, char **argv)
     long nthreads = threads ? strtol(threads, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
     long nreaders = strtol(readers, NULL, 10);
     long body = strtol(max_body, NULL, 10), conns = strtol(max_conn, NULL, 10), nattempts = strtol(attempts, NULL, 10);
-    long upload = strtol(max_upload, NULL, 10), krate = strtol(key_rate, NULL, 10);
+    long upload = strtol(max_upload, NULL, 10), krate = strtol(key_rate, NULL, 10),
+         rdays = strtol(rating_days, NULL, 10);
     if (nthreads < 1 || nthreads > 256 || nreaders < 1 || nreaders > 64 || body < 1024 || conns < 1 ||
-        nattempts < 1 || nattempts > 1000 || upload < body || krate < 1) {
+        nattempts < 1 || nattempts > 1000 || upload < body || krate < 1 || rdays < 1 || rdays > 365) {
         fprintf(stderr, "tongxin serve: --threads (1-256), --readers (1-64), --max-body (>= 1024), "
                         "--max-connections (>= 1), --webhook-attempts (1-1000), --max-upload (>= --max-body) and "
-                        "--key-rate (>= 1) need sensible numbers\n");
+                        "--key-rate (>= 1) and --rating-days (1-365) need sensible numbers\n");
         return 2;
     }
     if (*jurisdiction == '\0' || strlen(jurisdiction) > 120 || strpbrk(jurisdiction, " \t\r\n&<>\"'") != NULL) {
@@ -115,6 +121,7 @@ int cli_serve(int argc, char **argv)
     const char *dbpath = strncmp(db, "sqlite://", 9) == 0 ? db + 9 : strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
     snprintf(photo_dir, sizeof photo_dir, "%s%s", photos ? photos : dbpath, photos ? "" : ".photos");
     api_photos_configure(photo_dir, 8u << 20);
+    case_set_rating_period(rdays * 24LL * 3600 * 1000);
     sweep_start(s);
     http_config cfg = {
         .listen = listen,

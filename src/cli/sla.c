@@ -2,16 +2,18 @@
  * every minute (api/sweep.h), once, as of a given time: to catch up after
  * downtime, or to see what a day's deadlines will do. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "api/cases.h"
 #include "api/sweep.h"
 #include "base/time.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 
 static const char help[] =
-    "usage: tongxin sla sweep [--db URL] [--at ISO8601]\n"
+    "usage: tongxin sla sweep [--db URL] [--at ISO8601] [--rating-days N]\n"
     "\n"
     "Run the SLA sweep once, as the server does every minute: remind (催办) cases\n"
     "whose deadline is near, escalate overdue ones one tier (grid → community →\n"
@@ -19,7 +21,8 @@ static const char help[] =
     "cases it examined, reminded, escalated and closed.\n"
     "\n"
     "  --db URL       the store (default " CLI_DEFAULT_DB ")\n"
-    "  --at ISO8601   sweep as of this time, e.g. 2026-12-01T09:00:00+08:00 (default: now)\n";
+    "  --at ISO8601   sweep as of this time, e.g. 2026-12-01T09:00:00+08:00 (default: now)\n"
+    "  --rating-days N  the rating period, as given to tongxin serve (default 7)\n";
 
 typedef struct {
     int64_t at;
@@ -44,8 +47,8 @@ static int run(store_conn *c, void *arg, tx_err *err)
 
 int cli_sla(int argc, char **argv)
 {
-    const char *db = CLI_DEFAULT_DB, *at = NULL;
-    const cli_opt opts[] = {{"db", 1, &db}, {"at", 1, &at}, {NULL, 0, NULL}};
+    const char *db = CLI_DEFAULT_DB, *at = NULL, *rating_days = "7";
+    const cli_opt opts[] = {{"db", 1, &db}, {"at", 1, &at}, {"rating-days", 1, &rating_days}, {NULL, 0, NULL}};
     const char *pos[2];
     int npos, rc = cli_parse(argc, argv, opts, pos, 2, &npos);
     if (rc) {
@@ -56,6 +59,12 @@ int cli_sla(int argc, char **argv)
         fputs(help, stderr);
         return 2;
     }
+    long rdays = strtol(rating_days, NULL, 10);
+    if (rdays < 1 || rdays > 365) {
+        fprintf(stderr, "tongxin sla sweep: --rating-days must be 1-365\n");
+        return 2;
+    }
+    case_set_rating_period(rdays * 24LL * 3600 * 1000);
     sla_args a = {0};
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
