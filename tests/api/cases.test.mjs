@@ -815,6 +815,11 @@ dtest('two nearby reports of one problem: staff see the duplicate and merge it',
   assertError(await act(g, third.id, { action: 'merge', merge_into: second.id }), 409, 'merge_target_state');
   const near = await get(ANON, `${CASES}/nearby?lat=${spot.lat}&long=${spot.long}&service_code=greenery`);
   assert.ok(!near.json.items.some((x) => x.id === second.id), 'a merged case is no longer an open report nearby');
+  // The merged case's reporter follows the surviving case with their own link.
+  const follow = await get(ANON, `${CASES}/${first.id}?token=${encodeURIComponent(second.token)}`);
+  assertStatus(follow, 200);
+  assert.equal(follow.json.view, 'reporter');
+  assertError(await get(ANON, `${CASES}/${third.id}?token=${encodeURIComponent(second.token)}`), 403, 'bad_token');
 });
 
 dtest('spam is marked invalid: the public gets 404, staff still see it', async () => {
