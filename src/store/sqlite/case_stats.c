@@ -6,6 +6,7 @@
  * the arithmetic in domain/case_metrics.c; this file only moves counters. */
 #include "store/sqlite/case_stats.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@
  * checks the migration's columns against the same list). Static buffers:
  * db_stmt caches statements by the address of their text. */
 
-enum { SQL_UPSERT_MAIN, SQL_UPSERT_TEMP, SQL_SUMS, SQL_ROWS_MAIN, SQL_ROWS_TEMP, SQL_COPY, SQL__COUNT };
+enum { SQL_UPSERT_MAIN, SQL_UPSERT_TEMP, SQL_UPDATE_MAIN, SQL_SUMS, SQL_ROWS_MAIN, SQL_ROWS_TEMP, SQL_COPY, SQL__COUNT };
 
 /* The rows of one filter: ?1 org (0: the area rows), ?2 the area ids as a
  * JSON array, ?3..?4 the days, ?5 the category (0: all). One range of the
@@ -36,7 +37,7 @@ enum { SQL_UPSERT_MAIN, SQL_UPSERT_TEMP, SQL_SUMS, SQL_ROWS_MAIN, SQL_ROWS_TEMP,
 #define FILTER_ROWS                                                                                                    \
     " FROM main.case_stats WHERE org_id = ?1 AND area_id IN (SELECT value FROM json_each(?2)) AND day BETWEEN ?3 "  \
     "AND ?4 AND (?5 = 0 OR category_id = ?5)"
-static char sql_text[SQL__COUNT][2560];
+static char sql_text[SQL__COUNT][4096]; /* the longest, the upsert, is about 2,300 bytes */
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static void cat(char *buf, const char *s)
@@ -80,6 +81,15 @@ static void upsert_sql(char *buf, const char *table)
 static void build_sql(void)
 {
     upsert_sql(sql_text[SQL_UPSERT_MAIN], "main.case_stats");
+    char *u = sql_text[SQL_UPDATE_MAIN];
+    snprintf(u, sizeof sql_text[0], "UPDATE main.case_stats SET ");
+    for (int k = 0; k < TX_CM__COUNT; k++) {
+        char one[160];
+        const char *col = tx_cm_counter_code((tx_cm_counter)k);
+        snprintf(one, sizeof one, "%s%s = %s + ?%d", k ? ", " : "", col, col, 5 + k);
+        cat(u, one);
+    }
+    cat(u, " WHERE org_id = ?1 AND area_id = ?2 AND day = ?3 AND category_id = ?4");
     upsert_sql(sql_text[SQL_UPSERT_TEMP], "temp.case_stats_recomputed");
     /* The totals stream through the range; the categories are grouped
      * apart, on one column (a GROUP BY of every column sorted them all:
@@ -108,24 +118,40 @@ static void build_sql(void)
 static const char *sql(int which)
 {
     pthread_once(&sql_once, build_sql);
+    /* a text cut short by its buffer would not prepare; this says why */
+    assert(strlen(sql_text[which]) < sizeof sql_text[0] - 1);
     return sql_text[which];
 }
 
-/* Add delta to one row (creating it). upsert is SQL_UPSERT_MAIN or _TEMP. */
-static int add_to_row(store_conn *c, int upsert, const tx_cm_row *r, const tx_cm_counts *delta, tx_err *err)
+static int bind_row(sqlite3_stmt *st, const tx_cm_row *r, const tx_cm_counts *delta)
 {
-    sqlite3_stmt *st = db_stmt(c, sql(upsert), err);
-    if (!st)
-        return -1;
     sqlite3_bind_int64(st, 1, r->org_id);
     sqlite3_bind_int64(st, 2, r->area_id);
     sqlite3_bind_int(st, 3, r->day);
     sqlite3_bind_int64(st, 4, r->category_id);
     for (int k = 0; k < TX_CM__COUNT; k++)
         sqlite3_bind_int64(st, 5 + k, delta->n[k]);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return db_fail(c, "case stats row", err);
-    return 0;
+    return sqlite3_step(st);
+}
+
+/* Add delta to one row (creating it). upsert is SQL_UPSERT_MAIN or _TEMP.
+ * The live path updates first: the row is nearly always there (the case's
+ * own contribution is in it), and an UPDATE costs less than an upsert,
+ * which builds the row to insert before it finds the conflict. */
+static int add_to_row(store_conn *c, int upsert, const tx_cm_row *r, const tx_cm_counts *delta, tx_err *err)
+{
+    sqlite3_stmt *st;
+    if (upsert == SQL_UPSERT_MAIN) {
+        if ((st = db_stmt(c, sql(SQL_UPDATE_MAIN), err)) == NULL)
+            return -1;
+        if (bind_row(st, r, delta) != SQLITE_DONE)
+            return db_fail(c, "case stats row", err);
+        if (sqlite3_changes(c->db) > 0)
+            return 0;
+    }
+    if ((st = db_stmt(c, sql(upsert), err)) == NULL)
+        return -1;
+    return bind_row(st, r, delta) == SQLITE_DONE ? 0 : db_fail(c, "case stats row", err);
 }
 
 /* ---- the live path: retract and apply ---- */
@@ -288,29 +314,31 @@ int db_case_stats_retract(store_conn *c, int64_t case_id, tx_err *err)
     uint64_t epoch = 0;
     if (read_case(c, case_id, &s, err) || current_epoch(c, &epoch, err))
         return -1;
-    /* the entry of this case (a retract again), else a free or dead one,
-     * else the oldest */
-    pending *p = NULL, *oldest = &tl_pending[0];
+    /* The entry of this case (a retract again); else a free one, or one of
+     * c's from a batch that ended; else the oldest, which is another
+     * connection's (tests open several stores on one thread) or, when more
+     * cases are pending at once than there are entries, a live one: then
+     * its apply will count the case as new. Say so loudly; a recompute
+     * repairs it. */
+    pending *p = NULL, *oldest = NULL;
     for (int i = 0; i < DB_CASE_STATS_PENDING && p == NULL; i++) {
         pending *e = &tl_pending[i];
         if (e->seq && e->conn == c && e->case_id == case_id)
             p = e;
-        else if (e->seq < oldest->seq)
-            oldest = e;
     }
     for (int i = 0; i < DB_CASE_STATS_PENDING && p == NULL; i++) {
         pending *e = &tl_pending[i];
-        if (e->seq == 0 || e->conn != c || e->epoch != epoch)
+        if (e->seq == 0 || (e->conn == c && e->epoch != epoch))
             p = e;
+        else if (oldest == NULL || e->seq < oldest->seq)
+            oldest = e;
     }
     if (p == NULL) {
-        /* More cases retracted and not applied at once than there are
-         * entries: the oldest is lost, and its apply will count the case as
-         * new. Say so loudly; a recompute repairs it. */
-        tx_log("error", "case stats: more than %d cases retracted and not applied at once; the counters of case %lld "
-               "may be off (run tongxin stats cases --recompute --fix)", DB_CASE_STATS_PENDING,
-               (long long)oldest->case_id);
         p = oldest;
+        if (p->conn == c)
+            tx_log("error", "case stats: more than %d cases retracted and not applied at once; the counters of case "
+                   "%lld may be off (run tongxin stats cases --recompute --fix)", DB_CASE_STATS_PENDING,
+                   (long long)p->case_id);
     }
     *p = (pending){c, epoch, ++tl_seq, case_id, s};
     return 0;

@@ -9,13 +9,17 @@
  *     UPDATE cases … / INSERT INTO case_event …
  *     db_case_stats_apply(c, id)     after it (and after the INSERT of a new case)
  *
- * both inside the same job (savepoint). Each reads the case's current row;
- * retract remembers its contribution, apply writes the difference between
- * the new contribution and the remembered one (nothing when it did not
- * change, as for a note or a reminder). A pair may enclose other pairs
- * (at most DB_CASE_STATS_PENDING cases retracted and not yet applied at
- * once); a job that fails between the two leaves nothing behind. Cost:
- * two reads of the row by id and 0 to 10 single-row upserts. */
+ * both inside the same job (savepoint), on the same connection, with no
+ * db_conn_idle between them (it ends the batch, and what retract
+ * remembered with it). Each reads the case's current row; retract
+ * remembers its contribution, apply writes the difference between the new
+ * contribution and the remembered one (nothing when it did not change, as
+ * for a note or a reminder). A pair may enclose other pairs (at most
+ * DB_CASE_STATS_PENDING cases retracted and not yet applied at once); a job
+ * that fails between the two leaves nothing behind. An apply with nothing
+ * remembered counts the case as new (and logs an error when the case has
+ * more than one event). Cost: two reads of the row by id and 0 to 10
+ * single-row writes; about 8 µs for a state change, 3 µs for a note. */
 #ifndef TX_STORE_SQLITE_CASE_STATS_H
 #define TX_STORE_SQLITE_CASE_STATS_H
 
