@@ -71,6 +71,27 @@ static const char *element(const char *prefix, char *buf, size_t n)
     return buf;
 }
 
+/* in is an object with no field outside the NULL-terminated list. */
+static int object_of(const json_t *in, const char *const *fields, const char *prefix, tx_err *err)
+{
+    char field[96];
+    const char *key;
+    json_t *v;
+    if (!json_is_object(in))
+        return invalid(err, element(prefix, field, sizeof field), "必须是对象", "must be an object");
+    json_object_foreach((json_t *)in, key, v)
+    {
+        int known = 0;
+        for (int i = 0; fields[i]; i++)
+            known |= strcmp(fields[i], key) == 0;
+        if (!known) {
+            snprintf(field, sizeof field, "%s%s", prefix, key);
+            return tx_err_set(err, 400, "unknown_field", field, M_FIELD_UNKNOWN, field);
+        }
+    }
+    return 0;
+}
+
 /* Open311 service definition attributes: the six datatypes; the two list
  * types carry their values. */
 static int check_attributes(const json_t *attrs, const char *prefix, tx_err *err)
@@ -114,21 +135,9 @@ int io_check_category(const json_t *in, int create, const char *prefix, tx_err *
     static const char *const fields[] = {"code", "name", "name_en", "group", "group_en", "description",
                                          "description_en", "keywords", "attributes", "deadlines", "remind_hours",
                                          "duplicate_radius_m", "active", "sort", NULL};
-    const char *key;
-    json_t *v;
     char field[96];
-    if (!json_is_object(in))
-        return invalid(err, element(prefix, field, sizeof field), "必须是对象", "must be an object");
-    json_object_foreach((json_t *)in, key, v)
-    {
-        int known = 0;
-        for (int i = 0; fields[i]; i++)
-            known |= strcmp(fields[i], key) == 0;
-        if (!known) {
-            snprintf(field, sizeof field, "%s%s", prefix, key);
-            return tx_err_set(err, 400, "unknown_field", field, M_FIELD_UNKNOWN, field);
-        }
-    }
+    if (object_of(in, fields, prefix, err))
+        return -1;
     const json_t *code = json_object_get(in, "code");
     if (create && (!json_is_string(code) || !io_valid_code(json_string_value(code)))) {
         snprintf(field, sizeof field, "%scode", prefix);
@@ -161,16 +170,11 @@ int io_parse_rule(const json_t *in, const char *prefix, store_rule_in *r, tx_err
     const char *key;
     json_t *v;
     memset(r, 0, sizeof *r);
-    if (!json_is_object(in))
-        return invalid(err, element(prefix, field, sizeof field), "必须是对象", "must be an object");
+    if (object_of(in, fields, prefix, err))
+        return -1;
     json_object_foreach((json_t *)in, key, v)
     {
-        int known = 0;
-        for (int i = 0; fields[i]; i++)
-            known |= strcmp(fields[i], key) == 0;
         snprintf(field, sizeof field, "%s%s", prefix, key);
-        if (!known)
-            return tx_err_set(err, 400, "unknown_field", field, M_FIELD_UNKNOWN, field);
         if (!json_is_null(v) && !json_is_string(v))
             return invalid(err, field, "必须是文本", "must be text");
     }
