@@ -29,7 +29,7 @@ LIB_SRC := $(sort $(wildcard src/base/*.c src/domain/*.c src/geo/*.c src/demo/*.
 MAIN_SRC := src/main.c
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(BUILD)/obj/gen/holidays.o \
-           $(BUILD)/obj/gen/catalogue.o
+           $(BUILD)/obj/gen/catalogue.o $(BUILD)/obj/gen/lists.o
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -49,6 +49,15 @@ $(BUILD)/gen/holidays.c: data/cn-public-holidays-2026.csv scripts/embed-text
 $(BUILD)/gen/catalogue.c: data/demo-catalogue.json scripts/embed-text
 	@mkdir -p $(dir $@)
 	scripts/embed-text $@ demo_catalogue_json $<
+
+# The demo street's three lists and plans, loaded by tongxin demo.
+$(BUILD)/gen/lists.c: data/demo-lists.json scripts/embed-text
+	@mkdir -p $(dir $@)
+	scripts/embed-text $@ demo_lists_json $<
+
+$(BUILD)/obj/gen/lists.o: $(BUILD)/gen/lists.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/catalogue.o: $(BUILD)/gen/catalogue.c
 	@mkdir -p $(dir $@)

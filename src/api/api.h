@@ -115,6 +115,45 @@ int api_open311_updates(tx_call *call, store_conn *c);
 /* stats.c: the service figures of cases (docs/METRICS.md) */
 int api_stats_cases(tx_call *call, store_conn *c);
 
+/* lists.c: needs, resources, projects, plans (三张清单, 一社区一方案) */
+int api_needs_list(tx_call *call, store_conn *c);
+int api_needs_get(tx_call *call, store_conn *c);
+int api_needs_create(tx_call *call, store_conn *c);
+int api_needs_update(tx_call *call, store_conn *c);
+int api_needs_csv(tx_call *call, store_conn *c);
+int api_needs_claim(tx_call *call, store_conn *c);
+int api_needs_matches(tx_call *call, store_conn *c);
+int api_needs_hotspots(tx_call *call, store_conn *c);
+int api_claims_confirm(tx_call *call, store_conn *c);
+int api_claims_decline(tx_call *call, store_conn *c);
+int api_claims_withdraw(tx_call *call, store_conn *c);
+int api_claims_list(tx_call *call, store_conn *c);
+int api_resources_list(tx_call *call, store_conn *c);
+int api_resources_get(tx_call *call, store_conn *c);
+int api_resources_create(tx_call *call, store_conn *c);
+int api_resources_update(tx_call *call, store_conn *c);
+int api_resources_csv(tx_call *call, store_conn *c);
+int api_projects_list(tx_call *call, store_conn *c);
+int api_projects_get(tx_call *call, store_conn *c);
+int api_projects_create(tx_call *call, store_conn *c);
+int api_projects_update(tx_call *call, store_conn *c);
+int api_projects_csv(tx_call *call, store_conn *c);
+int api_projects_commit(tx_call *call, store_conn *c);
+int api_projects_milestone_add(tx_call *call, store_conn *c);
+int api_projects_outcome_add(tx_call *call, store_conn *c);
+int api_projects_copy(tx_call *call, store_conn *c);
+int api_commitments_deliver(tx_call *call, store_conn *c);
+int api_milestones_update(tx_call *call, store_conn *c);
+int api_plans_list(tx_call *call, store_conn *c);
+int api_plans_get(tx_call *call, store_conn *c);
+int api_plans_create(tx_call *call, store_conn *c);
+int api_plans_update(tx_call *call, store_conn *c);
+int api_plans_csv(tx_call *call, store_conn *c);
+int api_boards_get(tx_call *call, store_conn *c);
+int api_sites_put(tx_call *call, store_conn *c);
+int api_sites_delete(tx_call *call, store_conn *c);
+int api_stats_lists(tx_call *call, store_conn *c);
+
 /* Principal as JSON: {login, role, scope:{kind,id,code}|null}. */
 json_t *api_principal_json(const tx_principal *p);
 

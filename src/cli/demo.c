@@ -11,11 +11,14 @@
 #include "cli/opts.h"
 #include "demo/danshui.h"
 #include "io/io.h"
+#include "io/lists.h"
 
 /* The 2026 State Council holiday notice (data/), embedded at build time. */
 extern const char demo_holidays_csv[];
 /* data/demo-catalogue.json: case categories and routing rules */
 extern const char demo_catalogue_json[];
+/* data/demo-lists.json: needs, resources, projects and plans */
+extern const char demo_lists_json[];
 
 static const char help[] =
     "Usage: tongxin demo [--db URL] [--seed N]\n\n"
@@ -30,6 +33,7 @@ typedef struct {
     demo_street *d;
     char (*hashes)[TX_PWHASH_LEN];
     int areas, orgs, people, members, days, accounts, categories, rules;
+    io_lists_count lists;
 } demo_args;
 
 static int load(store_conn *c, void *arg, tx_err *err)
@@ -53,6 +57,15 @@ static int load(store_conn *c, void *arg, tx_err *err)
         json_object_del(cat, "rules");
     int rc = io_import_catalogue(c, cat, &a->categories, &a->rules, err);
     json_decref(cat);
+    if (rc)
+        return -1;
+    /* The three lists: items are replaced by code, so a second load keeps
+     * their commitments and claims as they are. */
+    json_t *lists = json_loads(demo_lists_json, 0, NULL);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    rc = io_import_lists(c, lists, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &a->lists, err);
+    json_decref(lists);
     if (rc)
         return -1;
     for (int i = 0; i < demo_accounts_count; i++) {
@@ -129,9 +142,11 @@ int cli_demo(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("demo street loaded into %s in %.2f s: %d areas, %d organisations, %d people, %d memberships, "
-           "%d calendar days (2026), %d case categories, %d routing rules\n",
+           "%d calendar days (2026), %d case categories, %d routing rules, %d needs, %d resources, %d projects, "
+           "%d plans\n",
            db, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, a.areas, a.orgs, a.people,
-           a.members, a.days, a.categories, a.rules);
+           a.members, a.days, a.categories, a.rules, a.lists.needs, a.lists.resources, a.lists.projects,
+           a.lists.plans);
     printf("\ndemo accounts (%d new):\n", a.accounts);
     printf("  %-16s %-18s %-24s %s\n", "login", "role", "scope", "password");
     for (int i = 0; i < demo_accounts_count; i++)

@@ -10,6 +10,7 @@
 #include "cli/import_cases.h"
 #include "cli/opts.h"
 #include "io/io.h"
+#include "io/lists.h"
 
 static const char import_help[] =
     "Usage: tongxin import KIND FILE [--db URL]\n\n"
@@ -28,7 +29,10 @@ static const char import_help[] =
     "  cases          CSV from a 12345 hotline: external_id,received_at,service_code,description,\n"
     "                 lat,long,address,compound,name,phone,contact_ok; each ticket is placed,\n"
     "                 routed and given deadlines as a report to the API is; an external_id\n"
-    "                 imported before is refused\n\n"
+    "                 imported before is refused\n"
+    "  lists          JSON: {\"plans\", \"needs\", \"resources\", \"projects\", \"claims\",\n"
+    "                 \"demonstration_sites\"} the three lists (data/demo-lists.json); items with\n"
+    "                 a code that exists are updated\n\n"
     "Errors name the feature index and property, or the CSV line and column.\n"
     "See docs/FORMATS.md for every field.\n";
 
@@ -94,6 +98,11 @@ static int import_text(store_conn *c, void *arg, tx_err *err)
         rc = io_import_calendar(c, a->text, a->len, &a->count, err);
     else if (strcmp(a->kind, "cases") == 0)
         rc = cli_import_cases(c, a->text, a->len, a->now, &a->count, err);
+    else if (strcmp(a->kind, "lists") == 0) {
+        io_lists_count n;
+        rc = io_import_lists(c, a->doc, a->now, &n, err);
+        a->count = n.plans + n.needs + n.resources + n.projects + n.claims + n.sites;
+    }
     else if (strcmp(a->kind, "catalogue") == 0) {
         int rules = 0;
         rc = io_import_catalogue(c, a->doc, &a->count, &rules, err);
@@ -115,7 +124,7 @@ static int known_kind(const char *k)
 
 static int import_kind(const char *k)
 {
-    return known_kind(k) || strcmp(k, "cases") == 0 || strcmp(k, "catalogue") == 0;
+    return known_kind(k) || strcmp(k, "cases") == 0 || strcmp(k, "catalogue") == 0 || strcmp(k, "lists") == 0;
 }
 
 int cli_import(int argc, char **argv)
@@ -140,7 +149,7 @@ int cli_import(int argc, char **argv)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     a.now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    if (strcmp(a.kind, "areas") == 0 || strcmp(a.kind, "catalogue") == 0) {
+    if (strcmp(a.kind, "areas") == 0 || strcmp(a.kind, "catalogue") == 0 || strcmp(a.kind, "lists") == 0) {
         json_error_t je;
         a.doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
         if (a.doc == NULL) {

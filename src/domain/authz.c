@@ -35,6 +35,11 @@ static const struct {
     /* A webhook hears every case event of the deployment, so it is not
      * scoped; reading them is gated too (URLs, delivered bodies). */
     [TX_ACT_WEBHOOK_WRITE] = {"webhook_write", R(TX_ROLE_STREET_ADMIN), 0, {"管理 Webhook", "manage webhooks"}},
+    /* Needs, resources, projects and plans: a community's are its staff's
+     * (the place is the community's area ancestry); a resource or claim
+     * also has its member unit in its place, so the unit covers its own. */
+    [TX_ACT_LIST_WRITE] = {"list_write", R(TX_ROLE_STREET_ADMIN) | R(TX_ROLE_COMMUNITY_STAFF) | R(TX_ROLE_MEMBER_UNIT), 1,
+                           {"修改需求、资源和项目清单", "change the needs, resources and projects lists"}},
 };
 
 /* A scope covers a place when the scope's area (or organisation) is the

@@ -24,6 +24,8 @@ typedef enum {
     TX_ACT_CASE_QUEUE,     /* staff queues of cases: staff and property companies, cut to their scope */
     TX_ACT_CATALOGUE_WRITE, /* case categories, deadlines, routing rules: street admins */
     TX_ACT_WEBHOOK_WRITE,  /* outgoing webhooks and their deliveries (deployment-wide): street admins */
+    TX_ACT_LIST_WRITE,     /* the three lists: street admins, community staff in their community, member
+                            * units for their own resources and claims */
     TX_ACT__COUNT
 } tx_action;
 

@@ -80,10 +80,19 @@ sqlite3_stmt *db_stmt(store_conn *c, const char *sql, tx_err *err)
         c->cache[h].stmt = st;
     } else {
         /* Every slot taken (more distinct statements than slots): evict
-         * this one; it is prepared again when next asked for. */
-        sqlite3_finalize(c->cache[h].stmt);
-        c->cache[h].sql = sql;
-        c->cache[h].stmt = st;
+         * one that is not stepping — a caller may be iterating a statement
+         * while it asks for another (a list and each row's details) — and
+         * this one only when all are; it is prepared again when next
+         * asked for. */
+        size_t v = h;
+        for (size_t n = 0; n < DB_STMT_CACHE; n++, v = (v + 1) % DB_STMT_CACHE)
+            if (!sqlite3_stmt_busy(c->cache[v].stmt))
+                break;
+        if (sqlite3_stmt_busy(c->cache[v].stmt))
+            v = h;
+        sqlite3_finalize(c->cache[v].stmt);
+        c->cache[v].sql = sql;
+        c->cache[v].stmt = st;
     }
     return st;
 }

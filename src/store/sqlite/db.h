@@ -7,7 +7,9 @@
 
 #include "store/store.h"
 
-#define DB_STMT_CACHE 128
+/* More slots than the store has distinct statements (about 220 with the
+ * lists), so that nothing is evicted in normal running. */
+#define DB_STMT_CACHE 512
 
 /* Membership alias m is current today (in the deployment's time zone,
  * UTC+8): it has started and not yet ended (end_date is exclusive). */

@@ -27,11 +27,12 @@ static const int expected[TX_ACT__COUNT][TX_ROLE__COUNT] = {
     [TX_ACT_CASE_QUEUE] = {U, F, A, A, A, A, A, F, F},
     [TX_ACT_CATALOGUE_WRITE] = {U, F, F, F, A, F, F, F, F},
     [TX_ACT_WEBHOOK_WRITE] = {U, F, F, F, A, F, F, F, F},
+    [TX_ACT_LIST_WRITE] = {U, F, F, A, A, F, A, F, F},
 };
 
 static const int scoped[TX_ACT__COUNT] = {
     [TX_ACT_AREA_WRITE] = 1,  [TX_ACT_ORG_WRITE] = 1,        [TX_ACT_PERSON_READ] = 1,
-    [TX_ACT_PERSON_WRITE] = 1, [TX_ACT_EXPORT_PERSONAL] = 1,
+    [TX_ACT_PERSON_WRITE] = 1, [TX_ACT_EXPORT_PERSONAL] = 1, [TX_ACT_LIST_WRITE] = 1,
 };
 
 /* A principal of role r with the scope its role takes, id 7. */
@@ -176,7 +177,7 @@ static void test_authz_action_names_and_labels(void **state)
     (void)state;
     static const char *const names[TX_ACT__COUNT] = {
         "public", "sign_in", "self", "area_write", "org_write", "person_read", "person_write", "export_personal",
-        "calendar_write", "case_queue", "catalogue_write", "webhook_write",
+        "calendar_write", "case_queue", "catalogue_write", "webhook_write", "list_write",
     };
     for (int a = 0; a < TX_ACT__COUNT; a++) {
         assert_string_equal(tx_action_name((tx_action)a), names[a]);

@@ -242,6 +242,33 @@ static void test_stmt_cache_survives_more_statements_than_slots(void **state)
     db_conn_close(c);
 }
 
+/* A statement being stepped is not evicted when the cache is full: a
+ * caller iterating a list while it asks for other statements keeps its
+ * statement. */
+static void test_stmt_cache_keeps_a_stepping_statement_when_full(void **state)
+{
+    tmpdb *t = *state;
+    store *s = tmpdb_open(t, 0);
+    store_close(s);
+    tx_err err;
+    store_conn *c = db_conn_open(t->path, 0, 0, &err);
+    static const char outer[] = "SELECT value FROM json_each('[1,2,3]')";
+    sqlite3_stmt *o = db_stmt(c, outer, &err);
+    assert_int_equal(sqlite3_step(o), SQLITE_ROW);
+    static char sqls[2 * DB_STMT_CACHE][32];
+    for (int i = 0; i < 2 * DB_STMT_CACHE; i++) {
+        snprintf(sqls[i], sizeof sqls[i], "SELECT %d", i);
+        sqlite3_stmt *st = db_stmt(c, sqls[i], &err);
+        assert_non_null(st);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        sqlite3_reset(st);
+    }
+    assert_int_equal(sqlite3_column_int(o, 0), 1);
+    assert_int_equal(sqlite3_step(o), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(o, 0), 2);
+    db_conn_close(c);
+}
+
 static void test_stmt_prepare_failure_is_internal_error(void **state)
 {
     tmpdb *t = *state;
@@ -345,6 +372,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly_connection_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conn_open_missing_file_without_create_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stmt_cache_returns_same_statement_reset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stmt_cache_keeps_a_stepping_statement_when_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stmt_cache_survives_more_statements_than_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stmt_prepare_failure_is_internal_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_db_fail_maps_constraint_failure_to_409, setup, teardown),
