@@ -131,6 +131,28 @@ cpu_report() {
         END { print out }' "$1" "$2"
 }
 
+# thread_sched PID: "name cpu_ns wait_ns" per thread name (summed), from
+# /proc/PID/task/*/schedstat: time on a CPU, and time runnable but waiting
+# for one (on a busy 2-core machine a thread can wait as long as it runs).
+thread_sched() {
+    for t in /proc/"$1"/task/*; do
+        [ -r "$t/schedstat" ] || continue
+        printf '%s %s\n' "$(cat "$t/comm" 2>/dev/null)" "$(cut -d ' ' -f 1-2 "$t/schedstat" 2>/dev/null)"
+    done | awk 'NF == 3 { c[$1] += $2; w[$1] += $3 } END { for (n in c) print n, c[n], w[n] }' | sort
+}
+
+# sched_report BEFORE AFTER SECONDS [NAME]: per thread name (or NAME only),
+# "% of the run on a CPU / waiting for a CPU" (of one core).
+sched_report() {
+    awk -v secs="$3" -v only="${4:-}" '
+        NR == FNR { c[$1] = $2; w[$1] = $3; next }
+        only == "" || $1 == only {
+            dc = ($2 - c[$1]) / 1e9 / secs * 100; dw = ($3 - w[$1]) / 1e9 / secs * 100
+            if (dc + dw >= 0.5) { out = out sprintf("%s%s %.0f%% on a CPU, %.0f%% waiting for one", sep, $1, dc, dw); sep = "; " }
+        }
+        END { print out }' "$1" "$2"
+}
+
 machine_line() {
     printf 'machine: %s cores, %s, Linux %s; load average before the run %s\n' "$(nproc)" \
         "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$(uname -r)" "$(cut -d ' ' -f 1-3 /proc/loadavg)"

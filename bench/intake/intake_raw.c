@@ -9,7 +9,8 @@
  *       point: "lat long inside|outside COMPOUND|- GRID COMMUNITY".
  *
  *   intake_raw bench --base DB --src DB --dir DIR --rows N --batch B [--batch B2 ...]
- *                    [--savepoint] [--drop-indexes] [--counters SQL] [--keep]
+ *                    [--savepoint] [--drop-indexes] [--temp-store-memory] [--counters SQL]
+ *                    [--keep]
  *       The ceiling. --src is the database tongxin wrote during the run; its
  *       first N cases (by id), each with its report event, are read into
  *       memory first (not timed). For each batch size, DIR/raw-B.db starts as a
@@ -25,11 +26,14 @@
  *       each case in SAVEPOINT/RELEASE as the writer does per job.
  *       --drop-indexes drops the secondary indexes of cases and case_event in
  *       the copy first: what they cost. BEGIN/COMMIT/SAVEPOINT/RELEASE are
- *       cached statements, as the writer's db_run runs them. --keep keeps
+ *       cached statements, as the writer's db_run runs them.
+ *       --temp-store-memory adds PRAGMA temp_store=MEMORY: the savepoints'
+ *       statement journal then stays in memory instead of spilling to a
+ *       temporary file (what it would gain the writer). --keep keeps
  *       DIR/raw-intake-B.db (to compare it with what tongxin wrote).
  *       Prints one line per batch size:
  *       RAW batch=B rows=N seconds=S rows_per_s=R commits_per_s=C savepoint=0|1
- *           counters=0|1 indexes=0|1 wal_pages_per_commit=P
+ *           counters=0|1 indexes=0|1 temp_memory=0|1 wal_pages_per_commit=P
  *       (P: WAL frames, i.e. 4 KiB pages, written per commit.)
  *       No HTTP, JSON, locate, routing, deadlines, duplicate lookup or token
  *       hashing: that is the work tongxin does on top. */
@@ -70,7 +74,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: intake_raw points --areas FILE --n N [--seed S] [--inside PCT] --out FILE\n"
                     "       intake_raw bench --base DB --src DB --dir DIR --rows N --batch B [--batch B2 ...] "
-                    "[--savepoint] [--drop-indexes] [--counters SQL] [--keep]\n");
+                    "[--savepoint] [--drop-indexes] [--temp-store-memory] [--counters SQL] [--keep]\n");
     return 2;
 }
 
@@ -372,7 +376,7 @@ static void remove_db(const char *path)
 }
 
 static int run_one(const char *base, const char *dir, const table *cs, const table *ev, long rows, long batch,
-                   int savepoint, const char *counters, int drop_indexes, int keep)
+                   int savepoint, const char *counters, int drop_indexes, int keep, int temp_memory)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/raw-intake-%ld.db", dir, batch);
@@ -388,6 +392,10 @@ static int run_one(const char *base, const char *dir, const table *cs, const tab
     /* The tongxin writer's connection (src/store/sqlite/db.c). */
     if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                  "PRAGMA wal_autocheckpoint=10000;")) {
+        sqlite3_close(db);
+        return -1;
+    }
+    if (temp_memory && exec(db, "PRAGMA temp_store=MEMORY;")) {
         sqlite3_close(db);
         return -1;
     }
@@ -507,9 +515,9 @@ static int run_one(const char *base, const char *dir, const table *cs, const tab
         return -1;
     }
     printf("RAW batch=%ld rows=%ld seconds=%.3f rows_per_s=%.0f commits_per_s=%.0f savepoint=%d counters=%d "
-           "indexes=%d wal_pages_per_commit=%.1f\n",
+           "indexes=%d temp_memory=%d wal_pages_per_commit=%.1f\n",
            batch, rows, secs, (double)rows / secs, (double)commits / secs, savepoint, counters != NULL, !drop_indexes,
-           commits ? (double)wal.frames / (double)commits : 0);
+           temp_memory, commits ? (double)wal.frames / (double)commits : 0);
     fflush(stdout);
     return 0;
 }
@@ -518,12 +526,14 @@ static int cmd_bench(int argc, char **argv)
 {
     const char *base = NULL, *src = NULL, *dir = NULL, *counters = NULL;
     long rows = 0, batches[MAX_BATCHES];
-    int nb = 0, savepoint = 0, drop_indexes = 0, keep = 0;
+    int nb = 0, savepoint = 0, drop_indexes = 0, keep = 0, temp_memory = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--savepoint") == 0)
             savepoint = 1;
         else if (strcmp(argv[i], "--keep") == 0)
             keep = 1;
+        else if (strcmp(argv[i], "--temp-store-memory") == 0)
+            temp_memory = 1;
         else if (strcmp(argv[i], "--drop-indexes") == 0)
             drop_indexes = 1;
         else if (i + 1 >= argc)
@@ -572,7 +582,8 @@ static int cmd_bench(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < nb; i++)
-        if (batches[i] <= 0 || run_one(base, dir, &cs, &ev, rows, batches[i], savepoint, counters, drop_indexes, keep))
+        if (batches[i] <= 0 || run_one(base, dir, &cs, &ev, rows, batches[i], savepoint, counters, drop_indexes, keep,
+                                             temp_memory))
             return 1;
     return 0;
 }

@@ -20,6 +20,11 @@
  *       organisation look-ups of the full view (street, community, grid,
  *       compound, owner, handler, routing handler, department), the
  *       timeline and the photos.
+ *   stats AREA KIND FROM_DAY TO_DAY                GET /api/v1/stats/cases?area=AREA
+ *       KIND 1 street, 2 community, 3 grid; days since 1970-01-01 (UTC+8).
+ *       store_case_stats's statements: the area, the sums of its counter
+ *       rows (case_stats) over the days, the counts by category, the open
+ *       cases of the period past their deadline, the categories' names.
  * T threads (default 2, as tongxin's readers), each with its own read-only
  * connection opened as tongxin's readers are (query_only, foreign_keys),
  * go through the lines from their own offset for S seconds (default 5).
@@ -28,7 +33,8 @@
  *
  * The SQL is copied from src/store/sqlite/case.c (CASE_COLS, STATE_COLS,
  * LIST_*, list_sql, timeline, photos, area_ref, org_ref) and
- * src/store/sqlite/area.c (store_area_get, store_area_ancestry); bench/queries/run checks that case.c still has
+ * src/store/sqlite/area.c (store_area_get, store_area_ancestry) and
+ * src/store/sqlite/case_stats.c (FILTER_ROWS, OVERDUE, by category); bench/queries/run checks that case.c still has
  * these statements and says so when it does not. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -82,8 +88,27 @@ enum {
     Q_GET,
     Q_TIMELINE,
     Q_PHOTOS,
+    Q_STATS_SUMS,
+    Q_STATS_BY_CAT,
+    Q_STATS_OVERDUE_ALL,
+    Q_STATS_OVERDUE_STREET,
+    Q_STATS_OVERDUE_COMMUNITY,
+    Q_STATS_OVERDUE_GRID,
+    Q_CATEGORY,
     Q_N
 };
+
+/* The statistics' sums name every counter column of case_stats: read from
+ * the table at start (src/store/sqlite/case_stats.c builds them from the
+ * same list). */
+static char stats_sums_sql[4096];
+#define FILTER_ROWS                                                                                                    \
+    " FROM main.case_stats WHERE org_id = ?1 AND area_id IN (SELECT value FROM json_each(?2)) AND day BETWEEN ?3 "  \
+    "AND ?4 AND (?5 = 0 OR category_id = ?5)"
+#define OVERDUE(AREA)                                                                                                  \
+    "SELECT count(*) FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND +submitted_at >= ?2 AND +submitted_at < "   \
+    "?3 AND (?4 = 0 OR category_id = ?4) AND (?5 = 0 OR department_id = ?5 OR (handler IN ('property_company', "      \
+    "'department') AND handler_id = ?5))"
 static const char *sql_of(int q)
 {
     switch (q) {
@@ -100,13 +125,20 @@ static const char *sql_of(int q)
         return "SELECT id, at, actor, actor_role, action, from_state, to_state, tier, handler, handler_id, public, text, "
                "data FROM case_event WHERE case_id = ?1 AND (public OR ?2) ORDER BY id";
     case Q_PHOTOS: return "SELECT hash, mime, bytes, event_id FROM case_photo WHERE case_id = ?1 ORDER BY id";
+    case Q_STATS_SUMS: return stats_sums_sql;
+    case Q_STATS_BY_CAT: return "SELECT category_id, sum(received)" FILTER_ROWS " GROUP BY category_id";
+    case Q_STATS_OVERDUE_ALL: return OVERDUE("");
+    case Q_STATS_OVERDUE_STREET: return OVERDUE("street_id = ?6 AND ");
+    case Q_STATS_OVERDUE_COMMUNITY: return OVERDUE("community_id = ?6 AND ");
+    case Q_STATS_OVERDUE_GRID: return OVERDUE("grid_id = ?6 AND ");
+    case Q_CATEGORY: return "SELECT id, code, name, name_en FROM category WHERE id = ?1";
     default:
         return q < Q_LIST ? list_sql[q - Q_LIST_COUNT][1] : list_sql[q - Q_LIST][0];
     }
 }
 
 typedef struct {
-    int kind; /* 0..3 list WHICH, 4 get */
+    int kind; /* 0..3 list WHICH, 4 get, 5 stats */
     long long a, b, c, d, e;
 } spec;
 
@@ -116,10 +148,10 @@ static double seconds = 5;
 static long long now_ms;
 static const char *db_path;
 
-#define KINDS 5
+#define KINDS 6
 static const char *kind_name(int k)
 {
-    return k < 4 ? list_names[k] : "get";
+    return k < 4 ? list_names[k] : k == 4 ? "get" : "stats";
 }
 
 typedef struct {
@@ -254,6 +286,51 @@ static int run_get(sqlite3_stmt **q, long long id)
     return drain(q[Q_TIMELINE]) < 0 || by_id(q[Q_PHOTOS], id) ? -1 : 0;
 }
 
+/* GET /api/v1/stats/cases?area=ID (store_case_stats): the area, the sums
+ * of its counter rows over the days, the counts by category, the open cases
+ * past their deadline, the categories' names. spec: a area, b kind (1
+ * street, 2 community, 3 grid), c from day, d to day. */
+static int run_stats(sqlite3_stmt **q, const spec *s)
+{
+    if (by_id(q[Q_AREA], s->a))
+        return -1;
+    char areas[32];
+    snprintf(areas, sizeof areas, "[%lld]", s->a);
+    long long cats[256];
+    int ncats = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_stmt *st = q[pass ? Q_STATS_BY_CAT : Q_STATS_SUMS];
+        sqlite3_bind_int64(st, 1, 0);
+        sqlite3_bind_text(st, 2, areas, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, s->c);
+        sqlite3_bind_int64(st, 4, s->d);
+        sqlite3_bind_int64(st, 5, 0);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (pass && sqlite3_column_int64(st, 1) && ncats < 256)
+                cats[ncats++] = sqlite3_column_int64(st, 0);
+            else if (!pass)
+                for (int i = 0; i < sqlite3_column_count(st); i++)
+                    (void)sqlite3_column_int64(st, i);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
+    sqlite3_stmt *st = q[s->b == 1 ? Q_STATS_OVERDUE_STREET : s->b == 2 ? Q_STATS_OVERDUE_COMMUNITY : Q_STATS_OVERDUE_GRID];
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_int64(st, 2, s->c * 86400000LL - 28800000LL);
+    sqlite3_bind_int64(st, 3, (s->d + 1) * 86400000LL - 28800000LL);
+    sqlite3_bind_int64(st, 4, 0);
+    sqlite3_bind_int64(st, 5, 0);
+    sqlite3_bind_int64(st, 6, s->a);
+    if (drain(st) < 0)
+        return -1;
+    for (int i = 0; i < ncats; i++)
+        if (by_id(q[Q_CATEGORY], cats[i]))
+            return -1;
+    return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -282,7 +359,7 @@ static void *work(void *arg)
     for (long i = (long)w->id * 7919; mono() < end; i++) {
         const spec *s = &specs[i % nspecs];
         double t0 = mono();
-        int rc = s->kind < 4 ? run_list(q, s) : run_get(q, s->a);
+        int rc = s->kind < 4 ? run_list(q, s) : s->kind == 4 ? run_get(q, s->a) : run_stats(q, s);
         double ms = (mono() - t0) * 1000;
         if (rc) {
             fprintf(stderr, "raw_queries: %s\n", sqlite3_errmsg(db));
@@ -302,6 +379,32 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* SELECT sum(c1), sum(c2) … FILTER_ROWS over the counter columns of
+ * case_stats (every column after the four of the key). */
+static int stats_sql(void)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('case_stats') WHERE cid >= 4 ORDER BY cid", -1, &st,
+                           NULL) != SQLITE_OK) {
+        fprintf(stderr, "raw_queries: %s: %s\n", db_path, db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return -1;
+    }
+    size_t p = (size_t)snprintf(stats_sums_sql, sizeof stats_sums_sql, "SELECT ");
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        p += (size_t)snprintf(stats_sums_sql + p, sizeof stats_sums_sql - p, "%ssum(%s)", n++ ? ", " : "",
+                              (const char *)sqlite3_column_text(st, 0));
+    if (n == 0) /* no counters in this build: a statement that runs */
+        p += (size_t)snprintf(stats_sums_sql + p, sizeof stats_sums_sql - p, "count(*)");
+    snprintf(stats_sums_sql + p, sizeof stats_sums_sql - p, "%s", n ? FILTER_ROWS : " FROM area WHERE ?1 + ?3 + ?4 + ?5 AND ?2 IS NOT NULL");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: raw_queries --db DB --specs FILE [--threads T] [--seconds S] [--now MS]\n"
@@ -316,7 +419,10 @@ static int explain(void)
     static const char *const names[Q_N] = {"count all", "count street", "count community", "count grid",
                                            "page all",  "page street",  "page community",  "page grid",
                                            "area",      "area get",     "ancestry",        "organisation",
-                                           "case load", "case get",     "timeline",        "photos"};
+                                           "case load", "case get",     "timeline",        "photos",
+                                           "stats sums", "stats by category", "stats overdue (all)",
+                                           "stats overdue (street)", "stats overdue (community)",
+                                           "stats overdue (grid)", "category"};
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return 1;
@@ -360,7 +466,7 @@ int main(int argc, char **argv)
             return usage();
     }
     if (plan && db_path)
-        return explain();
+        return stats_sql() ? 1 : explain();
     if (db_path == NULL || file == NULL || threads < 1 || threads > 64 || seconds <= 0)
         return usage();
     if (now_ms == 0) {
@@ -368,6 +474,8 @@ int main(int argc, char **argv)
         gettimeofday(&tv, NULL);
         now_ms = (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
     }
+    if (stats_sql() != 0)
+        return 1;
     FILE *f = fopen(file, "r");
     if (f == NULL) {
         perror(file);
@@ -386,6 +494,8 @@ int main(int argc, char **argv)
             ;
         else if (strcmp(word, "get") == 0 && sscanf(line, "get %lld", &s.a) == 1)
             s.kind = 4;
+        else if (strcmp(word, "stats") == 0 && sscanf(line, "stats %lld %lld %lld %lld", &s.a, &s.b, &s.c, &s.d) == 4)
+            s.kind = 5;
         else {
             fprintf(stderr, "raw_queries: %s: cannot read: %s", file, line);
             return 1;

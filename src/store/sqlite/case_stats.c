@@ -473,12 +473,15 @@ static int row_areas(store_conn *c, int64_t org_id, int64_t area_id, const char 
 
 /* Cases of the period being handled now whose governing deadline passed:
  * one range of a queue index (street, community, grid, or all), then the
- * other filters on the rows found. */
+ * other filters on the rows found. A case's deadline always falls after its
+ * submission, so due_at >= from bounds the range to the period's cases
+ * rather than every overdue case ever (95 k of 10 M in bench/queries). */
 static int overdue_open(store_conn *c, const store_case_stats_filter *f, const char *area_kind, int64_t from_ms,
                         int64_t to_ms, int64_t *n, tx_err *err)
 {
 #define OVERDUE(AREA)                                                                                                  \
-    "SELECT count(*) FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND +submitted_at >= ?2 AND +submitted_at < "   \
+    "SELECT count(*) FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND due_at >= ?2 AND +submitted_at >= ?2 AND "  \
+    "+submitted_at < "                                                                                                 \
     "?3 AND (?4 = 0 OR category_id = ?4) AND (?5 = 0 OR department_id = ?5 OR (handler IN ('property_company', "      \
     "'department') AND handler_id = ?5))"
     static const char all[] = OVERDUE(""), street[] = OVERDUE("street_id = ?6 AND "),
