@@ -33,10 +33,14 @@ store_conn *db_conn_open(const char *path, int readonly, int create, tx_err *err
      * bench/write. Each connection caches up to 32 MiB of pages (SQLite's
      * default is 2 MB): a case write touches the case, its events and its
      * counters' pages, and with the default the writer spent its time
-     * reading pages back; the whole server stays far below 200 MB. */
+     * reading pages back; the whole server stays far below 200 MB. The
+     * writer keeps its temporary files in memory: each job's savepoint
+     * journals the pages it touches, more than SQLite keeps in memory
+     * before spilling to a temporary file (+13 % reports/s in
+     * bench/intake); it sorts nothing large, unlike a reader. */
     const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-32768;"
                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                                     "PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-32768;";
+                                     "PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         tx_log("error", "cannot configure database %s: %s", path, msg ? msg : "?");
