@@ -9,7 +9,8 @@
  * the URLs it gives wrk:
  *   list WHICH SCOPE_ID OPEN_ONLY OVERDUE PUBLIC   GET /api/v1/cases (a queue page or the public list)
  *       WHICH: 0 all, 1 street, 2 community, 3 grid (store_case_list's
- *       statements); OPEN_ONLY 0/1/2; OVERDUE 1: due_at < now; PUBLIC 1:
+ *       statements, one per scope and status); OPEN_ONLY 0 any, 1 open,
+ *       2 awaiting the rating, 3 either; OVERDUE 1: due_at < now; PUBLIC 1:
  *       no merged or invalid cases. Runs the count statement, then the page
  *       (limit 50), reading every column of every row and, per row, the
  *       area and handler look-ups case_json makes (community, grid,
@@ -59,28 +60,38 @@
     "due_accept, due_contact, due_resolve, due_at, accepted_at, compound_id, route_handler, route_handler_id, "     \
     "left_community"
 #define LIST_FILTERS                                                                                                   \
-    " AND (?2 = 0 OR c.open = ?2 OR (?2 = 3 AND c.open > 0)) AND (?3 IS NULL OR c.state = ?3)"                      \
-    " AND (?4 = 0 OR c.category_id = ?4) AND (?5 = 0 OR c.due_at < ?5) AND (?6 = 0 OR c.submitted_at >= ?6)"        \
+    " AND (?3 IS NULL OR c.state = ?3) AND (?4 = 0 OR c.category_id = ?4) AND (?5 = 0 OR c.due_at < ?5)"          \
+    " AND (?6 = 0 OR c.submitted_at >= ?6)"                                                                         \
     " AND (?7 IS NULL OR instr(c.description, ?7) > 0 OR instr(coalesce(c.address, ''), ?7) > 0)"                   \
-    " AND (?8 = 0 OR c.state NOT IN ('merged', 'invalid'))"
-#define LIST_ORDER " ORDER BY c.open = 0, c.due_at, c.id LIMIT ?9 OFFSET ?10"
+    " AND (?8 = 0 OR c.state NOT IN ('merged', 'invalid')) AND ?2 = ?2"
+#define LIST_PAGE " LIMIT ?9 OFFSET ?10"
 #define LIST_FROM " FROM cases c JOIN category k ON k.id = c.category_id WHERE "
+#define COUNT_FROM " FROM cases c WHERE "
+/* status: any (open first, then by deadline), being handled (open = 1),
+ * awaiting the rating (open = 2), either (open > 0) */
+#define LIST_STATUS(SCOPE)                                                                                             \
+    {{"SELECT " CASE_COLS LIST_FROM SCOPE LIST_FILTERS " ORDER BY c.open = 0, c.due_at, c.id" LIST_PAGE,           \
+      "SELECT count(*)" COUNT_FROM SCOPE LIST_FILTERS},                                                             \
+     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 1" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
+      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open = 1" LIST_FILTERS},                                           \
+     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 2" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
+      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open = 2" LIST_FILTERS},                                           \
+     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open > 0" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
+      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open > 0" LIST_FILTERS}}
 
-static const char *const list_sql[][2] = {
-    {"SELECT " CASE_COLS LIST_FROM "?1 = ?1" LIST_FILTERS LIST_ORDER, "SELECT count(*)" LIST_FROM "?1 = ?1" LIST_FILTERS},
-    {"SELECT " CASE_COLS LIST_FROM "c.street_id = ?1" LIST_FILTERS LIST_ORDER,
-     "SELECT count(*)" LIST_FROM "c.street_id = ?1" LIST_FILTERS},
-    {"SELECT " CASE_COLS LIST_FROM "c.community_id = ?1" LIST_FILTERS LIST_ORDER,
-     "SELECT count(*)" LIST_FROM "c.community_id = ?1" LIST_FILTERS},
-    {"SELECT " CASE_COLS LIST_FROM "c.grid_id = ?1" LIST_FILTERS LIST_ORDER,
-     "SELECT count(*)" LIST_FROM "c.grid_id = ?1" LIST_FILTERS},
+/* [scope][status][page, count]: all, street, community, grid */
+static const char *const list_sql[][4][2] = {
+    LIST_STATUS("?1 = ?1"),
+    LIST_STATUS("c.street_id = ?1"),
+    LIST_STATUS("c.community_id = ?1"),
+    LIST_STATUS("c.grid_id = ?1"),
 };
 static const char *const list_names[] = {"all", "street", "community", "grid"};
 
+/* statements: the lists (scope × status × page/count), then the others */
 enum {
-    Q_LIST_COUNT,
-    Q_LIST = Q_LIST_COUNT + 4,
-    Q_AREA = Q_LIST + 4,
+    Q_LISTS = 0,
+    Q_AREA = 4 * 4 * 2,
     Q_AREA_GET,
     Q_ANCESTRY,
     Q_ORG,
@@ -106,7 +117,8 @@ static char stats_sums_sql[4096];
     " FROM main.case_stats WHERE org_id = ?1 AND area_id IN (SELECT value FROM json_each(?2)) AND day BETWEEN ?3 "  \
     "AND ?4 AND (?5 = 0 OR category_id = ?5)"
 #define OVERDUE(AREA)                                                                                                  \
-    "SELECT count(*) FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND +submitted_at >= ?2 AND +submitted_at < "   \
+    "SELECT count(*) FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND due_at >= ?2 AND +submitted_at >= ?2 AND "  \
+    "+submitted_at < "                                                                                                 \
     "?3 AND (?4 = 0 OR category_id = ?4) AND (?5 = 0 OR department_id = ?5 OR (handler IN ('property_company', "      \
     "'department') AND handler_id = ?5))"
 static const char *sql_of(int q)
@@ -132,8 +144,7 @@ static const char *sql_of(int q)
     case Q_STATS_OVERDUE_COMMUNITY: return OVERDUE("community_id = ?6 AND ");
     case Q_STATS_OVERDUE_GRID: return OVERDUE("grid_id = ?6 AND ");
     case Q_CATEGORY: return "SELECT id, code, name, name_en FROM category WHERE id = ?1";
-    default:
-        return q < Q_LIST ? list_sql[q - Q_LIST_COUNT][1] : list_sql[q - Q_LIST][0];
+    default: return list_sql[q / 8][(q / 2) % 4][q % 2];
     }
 }
 
@@ -218,8 +229,10 @@ static int run_list(sqlite3_stmt **q, const spec *s)
         id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         sqlite3_reset(st);
     }
+    int status = s->b >= 0 && s->b <= 3 ? (int)s->b : 0;
     for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *st = q[(pass ? Q_LIST : Q_LIST_COUNT) + s->kind];
+        /* the count first, then the page (store_case_list) */
+        sqlite3_stmt *st = q[Q_LISTS + s->kind * 8 + status * 2 + (pass ? 0 : 1)];
         sqlite3_bind_int64(st, 1, s->a);
         sqlite3_bind_int(st, 2, (int)s->b);
         sqlite3_bind_null(st, 3);
@@ -416,13 +429,11 @@ static int usage(void)
  * and of the case's own: "PLAN name | detail" lines. */
 static int explain(void)
 {
-    static const char *const names[Q_N] = {"count all", "count street", "count community", "count grid",
-                                           "page all",  "page street",  "page community",  "page grid",
-                                           "area",      "area get",     "ancestry",        "organisation",
-                                           "case load", "case get",     "timeline",        "photos",
-                                           "stats sums", "stats by category", "stats overdue (all)",
-                                           "stats overdue (street)", "stats overdue (community)",
-                                           "stats overdue (grid)", "category"};
+    static const char *const others[] = {"area", "area get", "ancestry", "organisation", "case load", "case get",
+                                         "timeline", "photos", "stats sums", "stats by category",
+                                         "stats overdue (all)", "stats overdue (street)", "stats overdue (community)",
+                                         "stats overdue (grid)", "category"};
+    static const char *const statuses[] = {"any", "open", "awaiting_rating", "open or awaiting"};
     sqlite3 *db = NULL;
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return 1;
@@ -433,8 +444,14 @@ static int explain(void)
             fprintf(stderr, "raw_queries: %s\n", sqlite3_errmsg(db));
             return 1;
         }
+        char name[96];
+        if (i < Q_AREA)
+            snprintf(name, sizeof name, "%s %s status=%s", i % 2 ? "count" : "page", list_names[i / 8],
+                     statuses[(i / 2) % 4]);
+        else
+            snprintf(name, sizeof name, "%s", others[i - Q_AREA]);
         while (sqlite3_step(st) == SQLITE_ROW)
-            printf("PLAN %s | %s\n", names[i], (const char *)sqlite3_column_text(st, 3));
+            printf("PLAN %s | %s\n", name, (const char *)sqlite3_column_text(st, 3));
         sqlite3_finalize(st);
         sqlite3_free(sql);
     }
