@@ -120,6 +120,7 @@ int store_area_id_by_code(store_conn *c, const char *code, int64_t *id, tx_err *
     if (rc != SQLITE_ROW)
         return db_fail(c, "area by code", err);
     *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
     return 0;
 }
 

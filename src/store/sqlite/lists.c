@@ -285,42 +285,20 @@ int store_lists_get(store_conn *c, store_list_kind k, int64_t id, int with_perso
 
 /* ---- lookups ---- */
 
+/* The store's code lookups answer 404; here an unknown code is a bad field
+ * of the request (400 naming it). */
 static int area_by_code(store_conn *c, const char *code, const char *field, int64_t *out, tx_err *err)
 {
-    static const char sql[] = "SELECT id FROM area WHERE code = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, code);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    if (store_area_id_by_code(c, code, out, err) == 0)
         return 0;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(c, "area code", err);
-    return tx_err_invalid(err, field, "没有这个编码的区域", "no area has this code");
+    return err->status == 404 ? tx_err_invalid(err, field, "没有这个编码的区域", "no area has this code") : -1;
 }
 
 static int org_by_code(store_conn *c, const char *code, const char *field, int64_t *out, tx_err *err)
 {
-    static const char sql[] = "SELECT id FROM organisation WHERE code = ?1";
-    sqlite3_stmt *st = db_stmt(c, sql, err);
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, code);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    if (store_org_id_by_code(c, code, out, err) == 0)
         return 0;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_fail(c, "org code", err);
-    return tx_err_invalid(err, field, "没有这个编码的组织", "no organisation has this code");
+    return err->status == 404 ? tx_err_invalid(err, field, "没有这个编码的组织", "no organisation has this code") : -1;
 }
 
 int store_lists_id_by_code(store_conn *c, store_list_kind k, const char *code, int64_t *id, tx_err *err)
