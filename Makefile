@@ -3,6 +3,7 @@
 #   make run        install what is missing, build, create tongxin.db with the demo street, serve :8080
 #   make check      every test: unit (cmocka), API (live server), again under ASan+UBSan; ends "N passed, N failed"
 #   make bench      benchmarks against their ceilings (nginx, raw SQLite, raw GEOS)
+#   make web        the web app's libraries (Leaflet, uPlot) from node_modules into web/vendor
 #   make SANITIZE=address,undefined   a sanitizer build in build/san-address-undefined/
 
 CC ?= cc
@@ -33,7 +34,7 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o $(B
 UNIT_SRC := $(sort $(wildcard tests/unit/*/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check bench stress fuzz clean deps unit api e2e
+.PHONY: all run check bench stress fuzz clean deps unit api web browser
 all: $(BUILD)/tongxin
 
 $(BUILD)/gen/migrations.c: $(MIGRATIONS) scripts/embed-sql
@@ -95,7 +96,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtongxin.a
 deps:
 	scripts/install-deps
 
-run: deps all
+run: deps all web
 	@test -f tongxin.db || $(BUILD)/tongxin demo --db sqlite:tongxin.db
 	$(BUILD)/tongxin serve --db sqlite:tongxin.db --listen 127.0.0.1:8080 --web web
 
@@ -105,6 +106,9 @@ unit: $(BUILD)/tongxin $(UNIT_BIN)
 api: $(BUILD)/tongxin
 	scripts/run-api $(BUILD)
 
+browser: $(BUILD)/tongxin web
+	scripts/run-browser $(BUILD)
+
 check:
 	scripts/check
 
@@ -113,6 +117,27 @@ bench: all
 
 clean:
 	rm -rf build
+
+# The web app's third-party libraries: npm installs them exactly as
+# package-lock.json says (scripts/install-deps), make copies what the pages
+# load, with the licences, into web/vendor. Nothing is fetched at run time.
+WEB_VENDOR := web/vendor/leaflet/leaflet.js web/vendor/leaflet/leaflet.css web/vendor/leaflet/LICENSE \
+              web/vendor/uplot/uPlot.iife.min.js web/vendor/uplot/uPlot.min.css web/vendor/uplot/LICENSE
+web: $(WEB_VENDOR) web/vendor/leaflet/images/marker-icon.png
+
+node_modules/.package-lock.json: package-lock.json package.json
+	scripts/install-deps
+
+web/vendor/leaflet/LICENSE: node_modules/.package-lock.json
+	install -D -m 644 node_modules/leaflet/LICENSE $@
+web/vendor/leaflet/images/marker-icon.png: node_modules/.package-lock.json
+	mkdir -p $(dir $@) && cp node_modules/leaflet/dist/images/*.png $(dir $@)
+web/vendor/leaflet/%: node_modules/.package-lock.json
+	install -D -m 644 node_modules/leaflet/dist/$* $@
+web/vendor/uplot/LICENSE: node_modules/.package-lock.json
+	install -D -m 644 node_modules/uplot/LICENSE $@
+web/vendor/uplot/%: node_modules/.package-lock.json
+	install -D -m 644 node_modules/uplot/dist/$* $@
 
 # Benchmarks add their own build rules (bench/NAME/NAME.mk).
 -include $(wildcard bench/*/*.mk)
