@@ -239,6 +239,12 @@ export function failed(root, err, retry) {
   );
 }
 
+/** Loads a page's own stylesheet (web/css/pages/NAME.css) once: pages style themselves without inline styles (CSP). */
+export function styles(name) {
+  if (document.querySelector(`link[data-page-css="${name}"]`)) return;
+  document.head.append(h('link', { rel: 'stylesheet', href: `css/pages/${name}.css`, dataset: { pageCss: name } }));
+}
+
 /** A passing notice at the bottom of the screen. */
 export function toast(text) {
   const el = document.getElementById('toast');
