@@ -9,6 +9,7 @@
 #include "base/time.h"
 #include "store/sqlite/case_stats.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/refs.h"
 #include "store/webhook.h"
 
 /* Open values of cases.open (see the migration). */
@@ -301,47 +302,6 @@ int store_case_step(store_conn *c, const store_case_state *b, const tx_case_outc
 
 /* ---- reading ---- */
 
-static json_t *area_ref(store_conn *c, int64_t id)
-{
-    if (id == 0)
-        return json_null();
-    tx_err ignore;
-    sqlite3_stmt *st = db_row_by_id(c, "SELECT id, code, name, kind FROM area WHERE id = ?1", id, "area", &ignore);
-    if (!st)
-        return json_null();
-    json_t *o = json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
-                          db_col_json_text(st, 2), "kind", db_col_json_text(st, 3));
-    sqlite3_reset(st);
-    return o;
-}
-
-static json_t *org_ref(store_conn *c, int64_t id)
-{
-    if (id == 0)
-        return json_null();
-    tx_err ignore;
-    sqlite3_stmt *st = db_row_by_id(c, "SELECT id, code, name FROM organisation WHERE id = ?1", id, "organisation",
-                                    &ignore);
-    if (!st)
-        return json_null();
-    json_t *o = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
-                          db_col_json_text(st, 2));
-    sqlite3_reset(st);
-    return o;
-}
-
-/* The handler as people read it: kind, and the office or organisation. */
-static json_t *handler_json(store_conn *c, const char *kind, int64_t id)
-{
-    tx_case_handler h = TX_HANDLER_NONE;
-    tx_case_handler_parse(kind, &h);
-    json_t *who = h == TX_HANDLER_PROPERTY_COMPANY || h == TX_HANDLER_DEPARTMENT ? org_ref(c, id)
-                  : h == TX_HANDLER_NONE                                          ? json_null()
-                                                                                  : area_ref(c, id);
-    return json_pack("{s:s, s:s, s:s, s:o}", "kind", kind, "name", tx_case_handler_name(h, 0), "name_en",
-                     tx_case_handler_name(h, 1), "of", who);
-}
-
 /* Times are shown as ISO 8601 in the deployment's time zone (+08:00). */
 static json_t *iso(int64_t ms)
 {
@@ -447,9 +407,9 @@ static json_t *case_json(store_conn *c, sqlite3_stmt *st, int with_personal, int
         time_or_null(st, 30), "updated_at", time_or_null(st, 45), "due_at", time_or_null(st, 40));
     json_object_set_new(o, "open", json_boolean(sqlite3_column_int(st, 46) != 0));
     json_object_set_new(o, "handler",
-                        handler_json(c, (const char *)sqlite3_column_text(st, 26), sqlite3_column_int64(st, 27)));
-    json_object_set_new(o, "community", area_ref(c, sqlite3_column_int64(st, 16)));
-    json_object_set_new(o, "grid", area_ref(c, sqlite3_column_int64(st, 17)));
+                        db_ref_handler(c, (const char *)sqlite3_column_text(st, 26), sqlite3_column_int64(st, 27)));
+    json_object_set_new(o, "community", db_ref_area(c, sqlite3_column_int64(st, 16)));
+    json_object_set_new(o, "grid", db_ref_area(c, sqlite3_column_int64(st, 17)));
     if (sqlite3_column_int64(st, 36))
         json_object_set_new(o, "merged_into", json_integer(sqlite3_column_int64(st, 36)));
     if (!full)
@@ -457,16 +417,16 @@ static json_t *case_json(store_conn *c, sqlite3_stmt *st, int with_personal, int
     json_object_set_new(o, "attributes", sqlite3_column_type(st, 5) == SQLITE_NULL
                                              ? json_object()
                                              : json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL));
-    json_object_set_new(o, "street", area_ref(c, sqlite3_column_int64(st, 15)));
-    json_object_set_new(o, "compound", area_ref(c, sqlite3_column_int64(st, 18)));
+    json_object_set_new(o, "street", db_ref_area(c, sqlite3_column_int64(st, 15)));
+    json_object_set_new(o, "compound", db_ref_area(c, sqlite3_column_int64(st, 18)));
     json_object_set_new(o, "inside_red_line", json_boolean(sqlite3_column_int(st, 19)));
     json_object_set_new(o, "routing",
                         json_pack("{s:o, s:o, s:o, s:o, s:o}", "handler",
-                                  handler_json(c, (const char *)sqlite3_column_text(st, 20),
+                                  db_ref_handler(c, (const char *)sqlite3_column_text(st, 20),
                                                sqlite3_column_int64(st, 21)),
                                   "reason", db_col_json_text(st, 22), "reason_en", db_col_json_text(st, 23), "rule_id",
-                                  db_col_json_int(st, 49), "owner", area_ref(c, sqlite3_column_int64(st, 16))));
-    json_object_set_new(o, "department", org_ref(c, sqlite3_column_int64(st, 28)));
+                                  db_col_json_int(st, 49), "owner", db_ref_area(c, sqlite3_column_int64(st, 16))));
+    json_object_set_new(o, "department", db_ref_org(c, sqlite3_column_int64(st, 28)));
     json_object_set_new(o, "deadlines", json_pack("{s:o, s:o, s:o, s:o}", "accept", time_or_null(st, 37), "contact",
                                                   time_or_null(st, 38), "resolve", time_or_null(st, 39), "referral",
                                                   time_or_null(st, 29)));
@@ -494,6 +454,8 @@ static json_t *case_json(store_conn *c, sqlite3_stmt *st, int with_personal, int
 
 int store_case_get(store_conn *c, int64_t id, int with_personal, int with_internal, json_t **out, tx_err *err)
 {
+    if (db_refs_check(c, err))
+        return -1;
     sqlite3_stmt *st = db_row_by_id(
         c, "SELECT " CASE_COLS " FROM cases c JOIN category k ON k.id = c.category_id WHERE c.id = ?1", id, "case",
         err);
@@ -516,57 +478,143 @@ int store_case_get(store_conn *c, int64_t id, int with_personal, int with_intern
     return 0;
 }
 
-/* Lists: one statement per scope and status, so that each walks its queue
- * index (area, open, due_at) in order: a status that fixes `open` is a
- * literal in the statement (a catch-all `?2 = 0 OR open = ?2` defeats the
- * index and sorted the whole area: 500 k rows per page for a community of
- * bench/queries' 10 M cases). The other filters apply to the rows the index
- * yields; counts need no join (category_id is NOT NULL). */
+/* Lists.
+ *
+ * Staff queues are sorted by the governing deadline, soonest first, cases
+ * being handled and awaiting the rating before finished ones. Each of the
+ * three values of `open` is its own stream: one statement per scope with
+ * `open` a literal and the deadline bound a range, so that it walks the
+ * queue index (area, open, due_at) in order and stops after the page (a
+ * catch-all `?2 = 0 OR open = ?2` defeats the index and sorted the whole
+ * area: 500 k rows per page for a community of bench/queries' 10 M cases).
+ * A status over several values of `open` merges their streams here.
+ *
+ * The public list is the most recent first: the table walked backwards by
+ * id, the area a filter on each row (the unary + keeps the planner off the
+ * area's queue index, whose order is not by id: it would read the whole
+ * area and sort it). A community is about a twentieth of a street, so a
+ * page reads a few thousand rows at most.
+ *
+ * Counts stop at LIST_COUNT_CAP (the answer then says total_capped): an
+ * exact count of a street's 200 k open cases read them all for a badge
+ * nobody reads past "10000+"; the exact figures are the statistics'. */
+#define LIST_COUNT_CAP 10000
 #define LIST_FILTERS                                                                                                   \
-    " AND (?3 IS NULL OR c.state = ?3) AND (?4 = 0 OR c.category_id = ?4) AND (?5 = 0 OR c.due_at < ?5)"          \
+    " AND c.due_at < ?5 AND (?3 IS NULL OR c.state = ?3) AND (?4 = 0 OR c.category_id = ?4)"                          \
     " AND (?6 = 0 OR c.submitted_at >= ?6)"                                                                         \
     " AND (?7 IS NULL OR instr(c.description, ?7) > 0 OR instr(coalesce(c.address, ''), ?7) > 0)"                   \
-    " AND (?8 = 0 OR c.state NOT IN ('merged', 'invalid')) AND ?2 = ?2"
-#define LIST_PAGE " LIMIT ?9 OFFSET ?10"
+    " AND (?8 = 0 OR c.state NOT IN ('merged', 'invalid'))"
 #define LIST_FROM " FROM cases c JOIN category k ON k.id = c.category_id WHERE "
-#define COUNT_FROM " FROM cases c WHERE "
-/* status: any (open first, then by deadline), being handled (open = 1),
- * awaiting the rating (open = 2), either (open > 0) */
-#define LIST_STATUS(SCOPE)                                                                                             \
-    {{"SELECT " CASE_COLS LIST_FROM SCOPE LIST_FILTERS " ORDER BY c.open = 0, c.due_at, c.id" LIST_PAGE,           \
-      "SELECT count(*)" COUNT_FROM SCOPE LIST_FILTERS},                                                             \
-     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 1" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
-      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open = 1" LIST_FILTERS},                                           \
-     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 2" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
-      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open = 2" LIST_FILTERS},                                           \
-     {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open > 0" LIST_FILTERS " ORDER BY c.due_at, c.id" LIST_PAGE,     \
-      "SELECT count(*)" COUNT_FROM SCOPE " AND c.open > 0" LIST_FILTERS}}
+#define LIST_STREAMS(SCOPE)                                                                                            \
+    {"SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 0" LIST_FILTERS " ORDER BY c.due_at, c.id LIMIT ?9",        \
+     "SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 1" LIST_FILTERS " ORDER BY c.due_at, c.id LIMIT ?9",        \
+     "SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 2" LIST_FILTERS " ORDER BY c.due_at, c.id LIMIT ?9"}
+#define COUNT_OF(SCOPE, OPEN)                                                                                          \
+    "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " SCOPE OPEN LIST_FILTERS " LIMIT 10001)"
+/* by status: any, being handled (open = 1), awaiting the rating (open = 2), either (open > 0) */
+#define LIST_COUNTS(SCOPE)                                                                                             \
+    {COUNT_OF(SCOPE, ""), COUNT_OF(SCOPE, " AND c.open = 1"), COUNT_OF(SCOPE, " AND c.open = 2"),                   \
+     COUNT_OF(SCOPE, " AND c.open > 0")}
+#define PUBLIC_PAGE(SCOPE)                                                                                             \
+    "SELECT " CASE_COLS LIST_FROM SCOPE                                                                                \
+    " AND (?2 = 0 OR (?2 = 1 AND c.open = 1) OR (?2 = 2 AND c.open = 2) OR (?2 = 3 AND c.open > 0))" LIST_FILTERS \
+    " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10"
 
-static const char *const list_sql[][4][2] = {
-    LIST_STATUS("?1 = ?1"),
-    LIST_STATUS("c.street_id = ?1"),
-    LIST_STATUS("c.community_id = ?1"),
-    LIST_STATUS("c.grid_id = ?1"),
-    LIST_STATUS("c.handler = ?11 AND c.handler_id = ?1"),
-    LIST_STATUS("c.department_id = ?1"),
-};
+/* scopes: 0 everything, 1 street, 2 community, 3 grid, 4 handler, 5 department */
+#define SCOPES(M)                                                                                                      \
+    {M("?1 = ?1"), M("c.street_id = ?1"), M("c.community_id = ?1"), M("c.grid_id = ?1"),                              \
+     M("c.handler = ?11 AND c.handler_id = ?1"), M("c.department_id = ?1")}
+static const char *const stream_sql[][3] = SCOPES(LIST_STREAMS);
+static const char *const count_sql[][4] = SCOPES(LIST_COUNTS);
+static const char *const public_sql[] = {PUBLIC_PAGE("?1 = ?1"), PUBLIC_PAGE("+c.street_id = ?1"),
+                                         PUBLIC_PAGE("+c.community_id = ?1"), PUBLIC_PAGE("+c.grid_id = ?1")};
+_Static_assert(LIST_COUNT_CAP + 1 == 10001, "COUNT_OF's LIMIT is LIST_COUNT_CAP + 1");
 
-static int list_bind(sqlite3_stmt *st, const store_case_filter *f, int64_t scope_id)
+static void list_bind(sqlite3_stmt *st, const store_case_filter *f, int64_t scope_id, int64_t page_rows)
 {
     sqlite3_bind_int64(st, 1, scope_id);
-    sqlite3_bind_int(st, 2, f->open_only);
     db_bind_text(st, 3, f->state);
     sqlite3_bind_int64(st, 4, f->category_id);
     int64_t due = f->overdue_at && f->due_before ? (f->overdue_at < f->due_before ? f->overdue_at : f->due_before)
                                                  : f->overdue_at + f->due_before;
-    sqlite3_bind_int64(st, 5, due);
+    sqlite3_bind_int64(st, 5, due ? due : INT64_MAX);
     sqlite3_bind_int64(st, 6, f->since);
     db_bind_text(st, 7, f->q);
     sqlite3_bind_int(st, 8, f->public_view);
-    sqlite3_bind_int(st, 9, f->limit);
+    /* parameters a statement does not have are ignored by SQLite */
+    sqlite3_bind_int(st, 2, f->open_only);
+    sqlite3_bind_int64(st, 9, page_rows);
     sqlite3_bind_int(st, 10, f->offset);
     db_bind_text(st, 11, tx_case_handler_code(f->handler));
-    return 0;
+}
+
+/* One open-value stream of a queue, positioned on its current row. */
+typedef struct {
+    sqlite3_stmt *st;
+    int has; /* a row is current */
+} list_stream;
+
+static int stream_next(store_conn *c, list_stream *s, tx_err *err)
+{
+    int rc = sqlite3_step(s->st);
+    s->has = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(c, "case list", err);
+}
+
+/* Of the open streams with a row, the one whose (due_at, id) is smallest; -1 when all are done. */
+static int stream_min(const list_stream *s, int n)
+{
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        if (!s[i].has)
+            continue;
+        if (best < 0)
+            best = i;
+        else {
+            int64_t d = sqlite3_column_int64(s[i].st, 40), bd = sqlite3_column_int64(s[best].st, 40);
+            int64_t id = sqlite3_column_int64(s[i].st, 0), bid = sqlite3_column_int64(s[best].st, 0);
+            if (d < bd || (d == bd && id < bid))
+                best = i;
+        }
+    }
+    return best;
+}
+
+/* A queue's page: the streams of the status (open ones merged by
+ * deadline, then the finished ones), skipping offset rows. */
+static int queue_page(store_conn *c, const store_case_filter *f, int which, int status, int64_t scope_id,
+                      json_t *items, tx_err *err)
+{
+    static const int opens[4][3] = {{1, 2, 0}, {1, -1, -1}, {2, -1, -1}, {1, 2, -1}};
+    int64_t rows = (int64_t)f->offset + f->limit, skip = f->offset;
+    list_stream s[3] = {{0}};
+    int n = 0, rc = 0;
+    for (int k = 0; k < 3 && opens[status][k] >= 0; k++, n++) {
+        s[n].st = db_stmt(c, stream_sql[which][opens[status][k]], err);
+        if (!s[n].st)
+            return -1;
+        list_bind(s[n].st, f, scope_id, rows);
+    }
+    /* open streams first (merged), then the finished one */
+    int nopen = status == 0 ? 2 : n;
+    for (int i = 0; i < nopen && !rc; i++)
+        rc = stream_next(c, &s[i], err);
+    for (int phase = 0; phase < 2 && !rc && (int64_t)json_array_size(items) < f->limit; phase++) {
+        int lo = phase == 0 ? 0 : nopen, hi = phase == 0 ? nopen : n;
+        if (phase == 1 && lo < hi)
+            rc = stream_next(c, &s[lo], err);
+        int i;
+        while (!rc && (int64_t)json_array_size(items) < f->limit && (i = lo + stream_min(s + lo, hi - lo)) >= lo) {
+            if (skip > 0)
+                skip--;
+            else
+                json_array_append_new(items, case_json(c, s[i].st, 0, 0, 0));
+            rc = stream_next(c, &s[i], err);
+        }
+    }
+    for (int i = 0; i < n; i++)
+        sqlite3_reset(s[i].st);
+    return rc;
 }
 
 int store_case_list(store_conn *c, const store_case_filter *f, json_t **out, tx_err *err)
@@ -588,29 +636,41 @@ int store_case_list(store_conn *c, const store_case_filter *f, json_t **out, tx_
         if (which < 0)
             return tx_err_query(err, "area", "只能是街道、社区或网格", "must be a street, community or grid");
     }
+    if (db_refs_check(c, err))
+        return -1;
     int status = f->open_only >= 0 && f->open_only <= 3 ? f->open_only : 0;
-    sqlite3_stmt *st = db_stmt(c, list_sql[which][status][1], err);
+    sqlite3_stmt *st = db_stmt(c, count_sql[which][status], err);
     if (!st)
         return -1;
-    list_bind(st, f, scope_id);
+    list_bind(st, f, scope_id, 0);
     if (sqlite3_step(st) != SQLITE_ROW)
         return db_fail(c, "case count", err);
     int64_t total = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    st = db_stmt(c, list_sql[which][status][0], err);
-    if (!st)
-        return -1;
-    list_bind(st, f, scope_id);
     json_t *items = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(items, case_json(c, st, 0, 0, 0));
-    if (rc != SQLITE_DONE) {
-        json_decref(items);
-        return db_fail(c, "case list", err);
+    int rc = 0;
+    if (f->public_view && which <= 3) {
+        st = db_stmt(c, public_sql[which], err);
+        if (!st) {
+            json_decref(items);
+            return -1;
+        }
+        list_bind(st, f, scope_id, f->limit);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            json_array_append_new(items, case_json(c, st, 0, 0, 0));
+        sqlite3_reset(st);
+        rc = rc == SQLITE_DONE ? 0 : db_fail(c, "case list", err);
+    } else {
+        rc = queue_page(c, f, which, status, scope_id, items, err);
     }
-    *out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total, "limit", f->limit, "offset",
-                     f->offset);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    int capped = total > LIST_COUNT_CAP;
+    *out = json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total",
+                     (json_int_t)(capped ? LIST_COUNT_CAP : total), "total_capped", capped, "limit", f->limit,
+                     "offset", f->offset);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "store/sqlite/refs.h"
 
 extern const char *const store_migrations[];
 extern const int store_migrations_count;
@@ -59,6 +60,7 @@ void db_conn_close(store_conn *c)
     for (int i = 0; i < DB_STMT_CACHE; i++)
         sqlite3_finalize(c->cache[i].stmt);
     sqlite3_close(c->db);
+    db_refs_free(c->refs);
     free(c);
 }
 

@@ -18,12 +18,15 @@
     "'+8 hours')))"
 
 
+typedef struct db_refs db_refs; /* refs.h */
+
 struct store_conn {
     sqlite3 *db;
     struct {
         const char *sql; /* static string: the cache is keyed by its address */
         sqlite3_stmt *stmt;
     } cache[DB_STMT_CACHE];
+    db_refs *refs; /* names of areas, organisations and handlers (refs.h) */
 };
 
 /* Open a connection with the pragmas tongxin relies on: WAL,

@@ -936,6 +936,86 @@ static void test_case_list_open_filter_and_public_view(void **state)
     json_decref(out);
 }
 
+/* Status "any" merges the cases being handled and those awaiting the
+ * rating by deadline, then the finished ones; a page may span the two. */
+static void test_case_list_merges_open_cases_then_finished_ones(void **state)
+{
+    fixture *f = *state;
+    spec s = baiyun();
+    int64_t soon = with_due(f, s, T0 + 1 * HOUR);
+    int64_t resolved = with_due(f, s, T0 + 2 * HOUR);
+    int64_t late = with_due(f, s, T0 + 30 * DAY); /* after the rating period of the resolved one */
+    int64_t spam = with_due(f, s, T0 + 3 * HOUR);
+    accept(f, resolved, &community, T0 + HOUR);
+    ACT(f, resolved,
+        REQ(.action = TX_CASE_DISPATCH, .actor = &community, .now_ms = T0 + HOUR, .handler = TX_HANDLER_GRID_WORKER));
+    ACT(f, resolved, REQ(.action = TX_CASE_RESOLVE, .actor = &community, .now_ms = T0 + 2 * HOUR), .text = "好了");
+    ACT(f, spam, REQ(.action = TX_CASE_INVALIDATE, .actor = &community, .now_ms = T0 + HOUR), .text = "广告");
+    store_case_filter flt = {.area_id = BAIYUN, .area_kind = "community"};
+    expect_list(f, flt, 4, ids(4, soon, resolved, late, spam));
+    flt.limit = 2;
+    flt.offset = 1;
+    expect_list(f, flt, 4, ids(2, resolved, late));
+    flt.offset = 2;
+    expect_list(f, flt, 4, ids(2, late, spam)); /* across the open / finished boundary */
+    flt.offset = 4;
+    expect_list(f, flt, 4, "");
+    flt.offset = 0;
+    flt.open_only = 3;
+    expect_list(f, flt, 3, ids(2, soon, resolved));
+}
+
+/* The public list is the most recent first, whatever the deadlines. */
+static void test_case_list_public_is_most_recent_first(void **state)
+{
+    fixture *f = *state;
+    spec s = baiyun();
+    int64_t a = with_due(f, s, T0 + 3 * HOUR);
+    int64_t b = with_due(f, s, T0 + 1 * HOUR);
+    int64_t c = with_due(f, s, T0 + 2 * HOUR);
+    expect_list(f, (store_case_filter){.public_view = 1}, 3, ids(3, c, b, a));
+    expect_list(f, (store_case_filter){.public_view = 1, .area_id = BAIYUN, .area_kind = "community", .limit = 2,
+                                       .offset = 1},
+                3, ids(2, b, a));
+    expect_list(f, (store_case_filter){.public_view = 1, .area_id = XINGHE, .area_kind = "community"}, 0, "");
+}
+
+/* Counts stop at 10,000 and say so: counting a street's every open case
+ * for a queue's badge read them all. */
+static void test_case_list_count_stops_at_the_cap(void **state)
+{
+    fixture *f = *state;
+    int64_t one = must_create(f, baiyun());
+    /* 10,000 copies of the case, by SQL (creating them one by one takes long under the sanitizers) */
+    sqlite3_stmt *cols;
+    assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT name FROM pragma_table_info('cases')", -1, &cols, NULL),
+                     SQLITE_OK);
+    char sql[4096] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) "
+                     "INSERT INTO cases SELECT ";
+    int first = 1;
+    while (sqlite3_step(cols) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(cols, 0);
+        const char *v = strcmp(name, "id") == 0 ? "NULL" : strcmp(name, "token_hash") == 0 ? "token_hash || n.i" : name;
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s%s", first ? "" : ", ", v);
+        first = 0;
+    }
+    sqlite3_finalize(cols);
+    char tail[64];
+    snprintf(tail, sizeof tail, " FROM cases, n WHERE cases.id = %lld", (long long)one);
+    strcat(sql, tail);
+    char *msg = NULL;
+    if (sqlite3_exec(f->c->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("copies: %s", msg);
+    json_t *out = list(f, (store_case_filter){.area_id = BAIYUN, .area_kind = "community", .limit = 5});
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 10000);
+    assert_true(json_is_true(json_object_get(out, "total_capped")));
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 5);
+    json_decref(out);
+    out = list(f, (store_case_filter){.area_id = XINGHE, .area_kind = "community"});
+    assert_true(json_is_false(json_object_get(out, "total_capped")));
+    json_decref(out);
+}
+
 static void test_case_list_other_filters(void **state)
 {
     fixture *f = *state;
@@ -1202,6 +1282,9 @@ int main(void)
         T(test_case_list_orders_open_cases_by_deadline_then_id),
         T(test_case_list_by_scope),
         T(test_case_list_open_filter_and_public_view),
+        T(test_case_list_merges_open_cases_then_finished_ones),
+        T(test_case_list_public_is_most_recent_first),
+        T(test_case_list_count_stops_at_the_cap),
         T(test_case_list_other_filters),
         T(test_case_list_refuses_an_area_that_is_no_queue),
         T(test_case_nearby_finds_open_cases_of_the_category_nearest_first),
