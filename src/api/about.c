@@ -1,6 +1,7 @@
 /* about: what this deployment is (name, version, languages, time zone,
- * schema), for clients and the web app's first request. The answer never
- * changes while the server runs, so it is rendered once at start. */
+ * schema, the map tile service if it has one), for clients and the web
+ * app's first request. The answer never changes while the server runs, so
+ * it is rendered once at start. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,13 @@
 
 static char *about_text;
 static size_t about_len;
+static const char *map_tiles, *map_attribution;
+
+void api_about_configure(const char *tiles, const char *attribution)
+{
+    map_tiles = tiles;
+    map_attribution = attribution;
+}
 
 int api_about_init(void)
 {
@@ -17,6 +25,10 @@ int api_about_init(void)
                           "version", TONGXIN_VERSION, "languages", "zh-CN", "en", "time_zone", "Asia/Shanghai",
                           "schema_version", store_schema_latest(), "api", "native", "/api/v1", "open311",
                           "/open311/v2/discovery.json");
+    if (o && map_tiles)
+        json_object_set_new(o, "map",
+                            json_pack("{s:s, s:s}", "tiles", map_tiles, "attribution",
+                                      map_attribution ? map_attribution : ""));
     about_text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (about_text == NULL)

@@ -15,6 +15,8 @@ int api_init(void);
 
 /* about.c */
 int api_about_init(void);
+/* The map tile service the web app should use (an URL template with {z}/{x}/{y}; NULL: boundaries only). */
+void api_about_configure(const char *tiles, const char *attribution);
 int api_about(tx_call *call, store_conn *c);
 
 /* health.c */

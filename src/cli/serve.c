@@ -21,7 +21,7 @@ static const char help[] =
     "                     [--tls-cert FILE --tls-key FILE] [--max-body BYTES]\n"
     "                     [--max-connections N] [--readers N] [--webhook-attempts N] [--quiet]\n"
     "                     [--photos DIR] [--max-upload BYTES] [--key-rate N] [--jurisdiction ID]\n"
-    "                     [--rating-days N]\n\n"
+    "                     [--rating-days N] [--tiles URL [--tiles-attribution TEXT]]\n\n"
     "Serve the API (/api/v1, Open311 GeoReport v2 at /open311/v2, /healthz, /readyz, /metrics)\n"
     "and the web app.\n"
     "The schema is created or migrated first, as by 'tongxin init'.\n\n"
@@ -43,21 +43,50 @@ static const char help[] =
     "                       requests naming another one get 404\n"
     "  --rating-days N      days the reporter has to rate a resolved case before it closes by\n"
     "                       itself (default 7)\n"
+    "  --tiles URL          a map tile service for the web app's maps, as an URL template such as\n"
+    "                       https://tiles.example.org/{z}/{x}/{y}.png (default: none; the maps\n"
+    "                       then show the areas' boundaries only)\n"
+    "  --tiles-attribution TEXT  the tile service's credit line, shown on the maps\n"
     "  --quiet              no per-request log lines\n\n"
     "SIGTERM or SIGINT: stop accepting, finish requests in flight, flush the writer, exit 0.\n";
+
+/* The origin of a tile URL template, for the CSP's img-src: scheme and
+ * host (a {s} subdomain placeholder becomes *). The template goes into a
+ * header, so anything that could end or extend the policy is refused. */
+static int tile_service_origin(const char *t, char *origin, size_t size)
+{
+    const char *host = strncmp(t, "https://", 8) == 0 ? t + 8 : strncmp(t, "http://", 7) == 0 ? t + 7 : NULL;
+    if (host == NULL || strlen(t) > 200 || strpbrk(t, " \t\r\n;,'\"<>\\") || !strstr(t, "{z}") || !strstr(t, "{x}") ||
+        !strstr(t, "{y}"))
+        return -1;
+    const char *end = strchr(host, '/');
+    size_t n = end ? (size_t)(end - t) : strlen(t);
+    if (end == host || n + 1 > size)
+        return -1;
+    memcpy(origin, t, n);
+    origin[n] = '\0';
+    char *s = strstr(origin, "{s}.");
+    if (s) {
+        *s = '*';
+        memmove(s + 1, s + 3, strlen(s + 3) + 1);
+    }
+    return strchr(origin, '{') ? -1 : 0;
+}
 
 int cli_serve(int argc, char **argv)
 {
     const char *db = CLI_DEFAULT_DB, *listen = "127.0.0.1:8080", *threads = NULL, *web = "web", *cert = NULL,
                *key = NULL, *max_body = "1048576", *max_conn = "10000", *readers = "2", *quiet = NULL, *attempts = "80",
                *photos = NULL, *max_upload = "16777216", *key_rate = "120000",
-               *jurisdiction = "danshui.huiyang.huizhou.cn", *rating_days = "7";
+               *jurisdiction = "danshui.huiyang.huizhou.cn", *rating_days = "7", *tiles = NULL,
+               *tiles_attribution = NULL;
     const cli_opt opts[] = {{"db", 1, &db},           {"listen", 1, &listen},    {"threads", 1, &threads},
                             {"web", 1, &web},         {"tls-cert", 1, &cert},    {"tls-key", 1, &key},
                             {"max-body", 1, &max_body}, {"max-connections", 1, &max_conn},
                             {"readers", 1, &readers}, {"quiet", 0, &quiet},     {"webhook-attempts", 1, &attempts},
                             {"photos", 1, &photos},   {"max-upload", 1, &max_upload}, {"key-rate", 1, &key_rate},
                             {"jurisdiction", 1, &jurisdiction}, {"rating-days", 1, &rating_days},
+                            {"tiles", 1, &tiles},     {"tiles-attribution", 1, &tiles_attribution},
                             {NULL, 0, NULL}};
     int npos;
     int rc = cli_parse(argc, argv, opts, NULL, 0, &npos);
@@ -86,6 +115,17 @@ int cli_serve(int argc, char **argv)
         return 2;
     }
     api_open311_configure(jurisdiction);
+    char tile_origin[256] = "";
+    if (tiles && tile_service_origin(tiles, tile_origin, sizeof tile_origin)) {
+        fprintf(stderr, "tongxin serve: --tiles must be an http(s) URL template with {z}, {x} and {y}, such as "
+                        "https://tiles.example.org/{z}/{x}/{y}.png\n");
+        return 2;
+    }
+    if (tiles_attribution && (strlen(tiles_attribution) > 300 || !tiles)) {
+        fprintf(stderr, "tongxin serve: --tiles-attribution goes with --tiles, at most 300 bytes\n");
+        return 2;
+    }
+    api_about_configure(tiles, tiles_attribution);
     if (web && access(web, R_OK) != 0) {
         fprintf(stderr, "tongxin serve: web root '%s' is not readable; serving the API only\n", web);
         web = NULL;
@@ -141,6 +181,7 @@ int cli_serve(int argc, char **argv)
         .max_connections = (int)conns,
         .request_timeout_ms = 10000,
         .quiet = quiet != NULL,
+        .img_origin = tiles ? tile_origin : NULL,
         .store = s,
         .routes = api_routes,
         .nroutes = api_nroutes,

@@ -872,20 +872,22 @@ int http_serve(const http_config *cfg)
         h2o_file_register(pc, cfg->web_dir, index_files, NULL, 0);
     }
     /* Security headers on every response, API and static alike. The CSP
-     * allows no inline script: the web app is ES modules from 'self'. */
+     * allows no inline script: the web app is ES modules from 'self'; images
+     * also from the map tile service when one is configured (--tiles). */
     static h2o_headers_command_t cmds[8];
     static h2o_iovec_t hn[6];
+    static char csp[512];
+    snprintf(csp, sizeof csp,
+             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:%s%s; "
+             "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+             cfg->img_origin ? " " : "", cfg->img_origin ? cfg->img_origin : "");
     hn[0] = h2o_iovec_init(H2O_STRLIT("content-security-policy"));
     hn[1] = h2o_iovec_init(H2O_STRLIT("x-content-type-options"));
     hn[2] = h2o_iovec_init(H2O_STRLIT("referrer-policy"));
     hn[3] = h2o_iovec_init(H2O_STRLIT("x-frame-options"));
     hn[4] = h2o_iovec_init(H2O_STRLIT("cache-control"));
     hn[5] = h2o_iovec_init(H2O_STRLIT("permissions-policy"));
-    cmds[0] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &hn[0],
-                                      h2o_iovec_init(H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self'; "
-                                                                "img-src 'self' data: blob:; connect-src 'self'; "
-                                                                "object-src 'none'; base-uri 'none'; form-action 'self'; "
-                                                                "frame-ancestors 'none'"))};
+    cmds[0] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &hn[0], h2o_iovec_init(csp, strlen(csp))};
     cmds[1] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &hn[1], h2o_iovec_init(H2O_STRLIT("nosniff"))};
     cmds[2] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &hn[2], h2o_iovec_init(H2O_STRLIT("same-origin"))};
     cmds[3] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &hn[3], h2o_iovec_init(H2O_STRLIT("DENY"))};

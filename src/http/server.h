@@ -29,6 +29,7 @@ typedef struct {
     int max_connections;  /* beyond this, new connections are closed at once */
     int request_timeout_ms; /* to receive a whole request */
     int quiet;            /* no per-request log lines */
+    const char *img_origin; /* one more origin images may come from (map tiles), NULL for none */
     store *store;
     const tx_route *routes;
     int nroutes;
