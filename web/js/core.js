@@ -53,6 +53,11 @@ export function t(key, vars) {
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : s;
 }
 
+/** Whether there is a text for key (e.g. for an error code the server may send). */
+export function hasText(key) {
+  return key in texts.zh;
+}
+
 /** A value the API gives in both languages ({zh, en} or name_zh / name_en), in the current one. */
 export function pick(obj, base = 'name') {
   if (!obj) return '';

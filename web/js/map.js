@@ -49,7 +49,11 @@ export function areas(kind) {
 /**
  * Draws the street into container (an element with a height) and answers
  * {L, map, layers}. opts.onAreaClick(feature) for clicks on a community;
+ * opts.onClick(latlng) for a click anywhere, boundaries included (they
+ * take clicks for their tooltips, so the map's own click would miss them);
  * opts.detail (default true) adds grids from zoom 15 and compounds from 16.
+ * Views set while Leaflet animates a zoom are dropped by Leaflet: pass
+ * {animate: false} to setView / fitBounds when one may follow another.
  */
 export async function streetMap(container, opts = {}) {
   const L = await loadLeaflet();
@@ -67,10 +71,12 @@ export async function streetMap(container, opts = {}) {
       onEachFeature: (f, layer) => {
         if (kind !== 'grid') layer.bindTooltip(pick(f.properties), { sticky: true });
         if (opts.onAreaClick && kind === 'community') layer.on('click', () => opts.onAreaClick(f));
+        if (opts.onClick) layer.on('click', (ev) => opts.onClick(ev.latlng));
       },
     }).addTo(map);
     layers[kind].bringToBack();
   };
+  if (opts.onClick) map.on('click', (ev) => opts.onClick(ev.latlng));
   const [street, communities] = await Promise.all([areas('street'), areas('community')]);
   draw('community', communities);
   draw('street', street);
