@@ -244,8 +244,11 @@ static json_t *allowed_actions(const store_case_state *b, const tx_principal *p,
                              .satisfaction = TX_SAT_SATISFIED,
                              .merge_into = &merge_target};
         tx_case_outcome o;
-        if (tx_case_decide(&b->snap, &r, &o) == 0 || o.status == 400 ||
-            (o.status == 409 && strcmp(o.code, "case_state") != 0))
+        /* A refusal that names a request field depends on what the person
+         * chooses (the handler, the target of a merge), so the action is
+         * still open to them; one that names none (already contacted, the
+         * top tier, the reopen period over) is the case's state saying no. */
+        if (tx_case_decide(&b->snap, &r, &o) == 0 || o.status == 400 || (o.status == 409 && o.field != NULL))
             json_array_append_new(a, json_string(tx_case_action_code((tx_case_action)i)));
     }
     return a;
@@ -668,6 +671,11 @@ static int not_found(tx_call *call, int64_t id)
     return tx_err_named(&call->err, 404, "not_found", NULL, M_NOT_FOUND, "case", v);
 }
 
+static json_t *view_json(case_view v)
+{
+    return json_string(v == VIEW_STAFF ? "staff" : v == VIEW_REPORTER ? "reporter" : "public");
+}
+
 int api_cases_get(tx_call *call, store_conn *c)
 {
     int64_t id;
@@ -684,7 +692,7 @@ int api_cases_get(tx_call *call, store_conn *c)
     json_t *o;
     if (store_case_get(c, id, view == VIEW_STAFF, view == VIEW_STAFF, &o, &call->err))
         return -1;
-    json_object_set_new(o, "view", json_string(view == VIEW_STAFF ? "staff" : view == VIEW_REPORTER ? "reporter" : "public"));
+    json_object_set_new(o, "view", view_json(view));
     json_object_set_new(o, "allowed_actions", allowed_actions(&b, &call->who, by_token, call->now_ms));
     return call_json(call, 200, o);
 }
@@ -1002,6 +1010,7 @@ int api_cases_act(tx_call *call, store_conn *c)
     if (store_case_get(c, id, staff, staff, &o, &call->err))
         return -1;
     json_object_set_new(o, "event_id", json_integer(ev));
+    json_object_set_new(o, "view", view_json(staff ? VIEW_STAFF : r.reporter_token ? VIEW_REPORTER : VIEW_PUBLIC));
     json_object_set_new(o, "allowed_actions", allowed_actions(&b2, &call->who, r.reporter_token, call->now_ms));
     call->on_committed = wake_webhooks;
     return call_json(call, 200, o);

@@ -107,11 +107,12 @@ json_t *db_ref_area(store_conn *c, int64_t id)
     if (o)
         return o;
     tx_err ignore;
-    sqlite3_stmt *st = db_row_by_id(c, "SELECT id, code, name, kind FROM area WHERE id = ?1", id, "area", &ignore);
+    sqlite3_stmt *st =
+        db_row_by_id(c, "SELECT id, code, name, kind, name_en FROM area WHERE id = ?1", id, "area", &ignore);
     if (!st)
         return json_null();
-    o = json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
-                  db_col_json_text(st, 2), "kind", db_col_json_text(st, 3));
+    o = json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
+                  db_col_json_text(st, 2), "name_en", db_col_json_text(st, 4), "kind", db_col_json_text(st, 3));
     sqlite3_reset(st);
     return keep(c, key, o);
 }
@@ -126,11 +127,11 @@ json_t *db_ref_org(store_conn *c, int64_t id)
         return o;
     tx_err ignore;
     sqlite3_stmt *st =
-        db_row_by_id(c, "SELECT id, code, name FROM organisation WHERE id = ?1", id, "organisation", &ignore);
+        db_row_by_id(c, "SELECT id, code, name, name_en FROM organisation WHERE id = ?1", id, "organisation", &ignore);
     if (!st)
         return json_null();
-    o = json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
-                  db_col_json_text(st, 2));
+    o = json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)id, "code", db_col_json_text(st, 1), "name",
+                  db_col_json_text(st, 2), "name_en", db_col_json_text(st, 3));
     sqlite3_reset(st);
     return keep(c, key, o);
 }

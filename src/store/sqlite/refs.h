@@ -1,5 +1,5 @@
-/* refs: the small JSON objects that name an area ({id, code, name, kind}),
- * an organisation ({id, code, name}) or a case's handler ({kind, name,
+/* refs: the small JSON objects that name an area ({id, code, name, name_en,
+ * kind}), an organisation ({id, code, name, name_en}) or a case's handler ({kind, name,
  * name_en, of}), built once per connection and shared by every answer that
  * mentions them. A page of 50 cases names about 150 of them; building each
  * from a query and freeing it again was most of a queue page's time
