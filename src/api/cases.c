@@ -893,6 +893,9 @@ int api_cases_act(tx_call *call, store_conn *c)
         return -1;
     if (token && !(r.reporter_token = token_matches(c, &b, token)))
         return tx_err_set(&call->err, 403, "bad_token", "token", M_CASE_TOKEN);
+    /* a reporter's notes can only be public: saying so is not required */
+    if (r.reporter_token && json_object_get(call->body, "public") == NULL)
+        r.public_note = 1;
     /* Who may not even see the case learns nothing more than a 404 would tell. */
     if (!r.reporter_token && call->who.role == TX_ROLE_ANONYMOUS)
         return tx_err_set(&call->err, 401, "unauthenticated", NULL, M_AUTH_REQUIRED);

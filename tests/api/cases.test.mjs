@@ -516,6 +516,15 @@ dtest('with the tracking token the view is "reporter"; a wrong token is 403 bad_
   assertError(await request(`${CASES}/${a.id}?token=${'A'.repeat(43)}`), 403, 'bad_token', 'token');
   assertError(await request(`${CASES}/${a.id}?token=`), 403, 'bad_token', 'token');
   assertError(await request(`${CASES}/999999999`), 404, 'not_found');
+  // the reporter's note is public without saying so; an internal one is refused
+  const note = await request(`${CASES}/${a.id}/actions`, { method: 'POST', json: { action: 'note', token: a.token, text: '谢谢' } });
+  assertStatus(note, 200);
+  assert.equal(note.json.view, 'reporter');
+  assert.equal(note.json.timeline.at(-1).text, '谢谢');
+  assert.equal(note.json.timeline.at(-1).public, true);
+  const internal = await request(`${CASES}/${a.id}/actions`,
+    { method: 'POST', json: { action: 'note', token: a.token, text: '内部', public: false } });
+  assert.equal(internal.status, 403);
 });
 
 dtest('staff whose scope covers the case see the reporter and internal notes; staff of another community do not', async () => {
