@@ -348,10 +348,11 @@ export async function render(root) {
   const r = routes.find((x) => x.pattern.test(path));
   loading(root);
   if (!r) {
-    root.replaceChildren(h('p', { class: 'status' }, t('not_found')));
+    root.replaceChildren(h('p', { class: 'notice' }, t('not_found')));
     return;
   }
-  const params = path.match(r.pattern).slice(1).map(decodeURIComponent);
+  // an optional group that did not match stays undefined (not the string 'undefined')
+  const params = path.match(r.pattern).slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
   try {
     const page = await r.load();
     if (seq !== renderSeq) return; // the user moved on meanwhile
