@@ -5,10 +5,6 @@
 -- 69 % of the readers' time in bench/intake).
 DROP INDEX cases_nearby;
 CREATE INDEX cases_nearby ON cases(category_id, lat, lon) WHERE open = 1;
--- A street's queue walks cases_due (open, due_at) and keeps its street's
--- rows: a deployment has one street or a few, so a separate index per
--- street cost every report one more index insert for nothing.
-DROP INDEX cases_street_queue;
 -- Answers name organisations by code as well as by name (cached per
 -- connection until catalogue_version moves: src/store/sqlite/refs.h).
 CREATE TRIGGER organisation_code_version AFTER UPDATE OF code ON organisation BEGIN
