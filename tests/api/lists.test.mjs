@@ -255,6 +255,11 @@ dtest('a member unit claims a need (认领); the community confirms: resources c
   const huashiRes = await byCode('resources', 'DS-XH-R02');
   assertError(await post(nongshang, `/api/v1/needs/${n.id}/claims`, { resource_id: huashiRes.id }), 400, 'invalid_field', 'resource_id');
   assertError(await post(nongshang, `/api/v1/needs/${n.id}/claims`, { org_code: 'DS-XH-MU01' }), 403, 'forbidden');
+  // more than the resource has left is refused at once, not at confirmation
+  const left = lecture.remaining;
+  if (lecture.quantity)
+    assertError(await post(nongshang, `/api/v1/needs/${n.id}/claims`, { resource_id: lecture.id, quantity: left + 1 }),
+      409, 'over_capacity', 'quantity');
   const cl = await post(nongshang, `/api/v1/needs/${n.id}/claims`, { resource_id: lecture.id, quantity: 2, note: '可派两名讲师' });
   assertStatus(cl, 201);
   assert.equal(cl.json.status, 'pending');
@@ -300,18 +305,23 @@ dtest('a member unit claims a need (认领); the community confirms: resources c
   assert.ok(mine.items.every((x) => x.org.code === 'DS-XH-MU03' && x.status === 'confirmed'));
 });
 
-dtest('confirming a claim beyond the resource\'s capacity is 409 and changes nothing', async () => {
+dtest('a claim beyond the resource\'s capacity is 409, when made and when confirmed, and changes nothing', async () => {
   const xinghe = await session('xinghe');
   const huashi = await session('huashi');
   const r = (await post(huashi, '/api/v1/resources', { community_code: 'DS-XH', title: `小教室 ${RUN}`, kind: 'venue', quantity: 1 })).json;
   const n = (await post(xinghe, '/api/v1/needs', need({ kind: 'venue', quantity: 3, title: `三间教室 ${RUN}` }))).json;
-  const cl = (await post(huashi, `/api/v1/needs/${n.id}/claims`, { resource_id: r.id, quantity: 3 })).json;
+  const n2 = (await post(xinghe, '/api/v1/needs', need({ kind: 'venue', quantity: 1, title: `一间教室 ${RUN}` }))).json;
+  assertError(await post(huashi, `/api/v1/needs/${n.id}/claims`, { resource_id: r.id, quantity: 3 }), 409, 'over_capacity', 'quantity');
+  // two claims that each fit; once one is confirmed the other no longer does
+  const cl = (await post(huashi, `/api/v1/needs/${n.id}/claims`, { resource_id: r.id, quantity: 1 })).json;
+  const cl2 = (await post(huashi, `/api/v1/needs/${n2.id}/claims`, { resource_id: r.id, quantity: 1 })).json;
+  assertStatus(await post(xinghe, `/api/v1/claims/${cl2.id}/confirm`, {}), 200);
   assertError(await post(xinghe, `/api/v1/claims/${cl.id}/confirm`, {}), 409);
   assert.equal((await get(ANON, `/api/v1/claims/${cl.id}/confirm`)).status, 405);
-  const need2 = (await get(ANON, `/api/v1/needs/${n.id}`)).json;
-  assert.equal(need2.status, 'matched');
-  assert.equal(need2.claims[0].status, 'pending');
-  assert.equal((await get(ANON, `/api/v1/resources/${r.id}`)).json.committed, 0);
+  const need1 = (await get(ANON, `/api/v1/needs/${n.id}`)).json;
+  assert.equal(need1.status, 'matched');
+  assert.equal(need1.claims[0].status, 'pending');
+  assert.equal((await get(ANON, `/api/v1/resources/${r.id}`)).json.committed, 1);
 });
 
 // ---- matching ----

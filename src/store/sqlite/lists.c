@@ -1079,6 +1079,11 @@ int store_claim_add(store_conn *c, int64_t need_id, int64_t org_id, int64_t reso
         }
         if (owner != org_id)
             return tx_err_invalid(err, "resource_id", "只能用本单位的资源认领", "a unit claims with its own resources");
+        /* refused now rather than when the community confirms: a claim the
+         * resource cannot cover would only raise hopes */
+        if (quantity > 0 && cap > 0 && quantity > cap - com + 1e-9)
+            return tx_err_conflict(err, "over_capacity", "quantity", "认领数量超过该资源尚可承诺的数量",
+                                   "the quantity is more than the resource has left to commit");
     }
     static const char dup[] = "SELECT count(*) FROM claim WHERE need_id = ?1 AND org_id = ?2 AND status = 'pending'";
     sqlite3_stmt *st = db_stmt(c, dup, err);
