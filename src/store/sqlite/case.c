@@ -497,8 +497,12 @@ int store_case_get(store_conn *c, int64_t id, int with_personal, int with_intern
  *
  * Counts stop at LIST_COUNT_CAP (the answer then says total_capped): an
  * exact count of a street's 200 k open cases read them all for a badge
- * nobody reads past "10000+"; the exact figures are the statistics'. */
+ * nobody reads past "10000+"; the exact figures are the statistics'. The
+ * public list stops at PUBLIC_COUNT_CAP: its count reads each row (spam and
+ * duplicates are left out by state, which no index holds), and fifty pages
+ * of recent cases are as far as anyone pages. */
 #define LIST_COUNT_CAP 10000
+#define PUBLIC_COUNT_CAP 1000
 #define LIST_FILTERS                                                                                                   \
     " AND c.due_at < ?5 AND (?3 IS NULL OR c.state = ?3) AND (?4 = 0 OR c.category_id = ?4)"                          \
     " AND (?6 = 0 OR c.submitted_at >= ?6)"                                                                         \
@@ -510,7 +514,7 @@ int store_case_get(store_conn *c, int64_t id, int with_personal, int with_intern
      "SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 1" LIST_FILTERS " ORDER BY c.due_at, c.id LIMIT ?9",        \
      "SELECT " CASE_COLS LIST_FROM SCOPE " AND c.open = 2" LIST_FILTERS " ORDER BY c.due_at, c.id LIMIT ?9"}
 #define COUNT_OF(SCOPE, OPEN)                                                                                          \
-    "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " SCOPE OPEN LIST_FILTERS " LIMIT 10001)"
+    "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " SCOPE OPEN LIST_FILTERS " LIMIT ?12)"
 /* by status: any, being handled (open = 1), awaiting the rating (open = 2), either (open > 0) */
 #define LIST_COUNTS(SCOPE)                                                                                             \
     {COUNT_OF(SCOPE, ""), COUNT_OF(SCOPE, " AND c.open = 1"), COUNT_OF(SCOPE, " AND c.open = 2"),                   \
@@ -528,7 +532,6 @@ static const char *const stream_sql[][3] = SCOPES(LIST_STREAMS);
 static const char *const count_sql[][4] = SCOPES(LIST_COUNTS);
 static const char *const public_sql[] = {PUBLIC_PAGE("?1 = ?1"), PUBLIC_PAGE("+c.street_id = ?1"),
                                          PUBLIC_PAGE("+c.community_id = ?1"), PUBLIC_PAGE("+c.grid_id = ?1")};
-_Static_assert(LIST_COUNT_CAP + 1 == 10001, "COUNT_OF's LIMIT is LIST_COUNT_CAP + 1");
 
 static void list_bind(sqlite3_stmt *st, const store_case_filter *f, int64_t scope_id, int64_t page_rows)
 {
@@ -546,6 +549,7 @@ static void list_bind(sqlite3_stmt *st, const store_case_filter *f, int64_t scop
     sqlite3_bind_int64(st, 9, page_rows);
     sqlite3_bind_int(st, 10, f->offset);
     db_bind_text(st, 11, tx_case_handler_code(f->handler));
+    sqlite3_bind_int(st, 12, (f->public_view ? PUBLIC_COUNT_CAP : LIST_COUNT_CAP) + 1);
 }
 
 /* One open-value stream of a queue, positioned on its current row. */
@@ -667,10 +671,9 @@ int store_case_list(store_conn *c, const store_case_filter *f, json_t **out, tx_
         json_decref(items);
         return -1;
     }
-    int capped = total > LIST_COUNT_CAP;
-    *out = json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total",
-                     (json_int_t)(capped ? LIST_COUNT_CAP : total), "total_capped", capped, "limit", f->limit,
-                     "offset", f->offset);
+    int cap = f->public_view ? PUBLIC_COUNT_CAP : LIST_COUNT_CAP, capped = total > cap;
+    *out = json_pack("{s:o, s:I, s:b, s:i, s:i}", "items", items, "total", (json_int_t)(capped ? cap : total),
+                     "total_capped", capped, "limit", f->limit, "offset", f->offset);
     return 0;
 }
 
