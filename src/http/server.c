@@ -156,9 +156,14 @@ static void respond(h2o_req_t *req, tx_call *call)
     for (int i = 0; i < 2; i++)
         if (call->set_cookie[i][0])
             add_header(req, "set-cookie", call->set_cookie[i], strlen(call->set_cookie[i]));
-    if (call->retry_after > 0) {
+    /* Every 503 says when to try again. The store's faults (disk full,
+     * read-only, a stalled writer) are retried by its next batch as soon as
+     * a write comes; a client coming back sooner than a stall takes to be
+     * declared would only add load. */
+    int retry_after = call->retry_after > 0 ? call->retry_after : status == 503 ? STORE_STALL_SECONDS : 0;
+    if (retry_after > 0) {
         char ra[16];
-        int n = snprintf(ra, sizeof ra, "%d", call->retry_after);
+        int n = snprintf(ra, sizeof ra, "%d", retry_after);
         add_header(req, "retry-after", ra, (size_t)n);
     }
     if (call->allow[0])

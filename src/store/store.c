@@ -5,7 +5,13 @@
  * 160k–215k rows/s at 64 rows per commit. So every write in tongxin goes
  * through this thread, which takes everything queued (up to max_batch),
  * runs each job in its own savepoint inside one transaction, commits once,
- * and only then completes the jobs. A job is acknowledged only when durable. */
+ * and only then completes the jobs. A job is acknowledged only when durable.
+ *
+ * When the disk fails (full, read-only, I/O error) the batch is rolled back
+ * and its jobs answered 503; the next batch simply tries again, so writing
+ * resumes by itself once the fault clears. When the writer hangs inside a
+ * batch (a disk that does not answer), a watchdog answers the writes queued
+ * behind it and new writes are refused at once, while reads go on. */
 #define _GNU_SOURCE
 #include "store/store.h"
 
@@ -32,12 +38,16 @@ struct store {
     store_conn *wconn; /* the writer's connection (also used by store_sync) */
     store_conn **rconns;
     pthread_t writer;
+    pthread_t watchdog;
+    pthread_mutex_t watchdog_mu; /* with watchdog_cv: wakes the watchdog to stop */
+    pthread_cond_t watchdog_cv;
     pthread_t *readers;
     int nreaders;
     int started;
     atomic_int stopping;
     job_queue wq, rq;
     atomic_llong writer_heartbeat_ns; /* last time the writer loop turned */
+    atomic_int stall_logged;          /* the current stall has been logged */
     pthread_mutex_t metrics_mu;
     store_metrics m;
 };
@@ -102,6 +112,8 @@ int store_open(const char *url, const store_options *opt, store **out, tx_err *e
     queue_init(&s->wq);
     queue_init(&s->rq);
     pthread_mutex_init(&s->metrics_mu, NULL);
+    pthread_mutex_init(&s->watchdog_mu, NULL);
+    pthread_cond_init(&s->watchdog_cv, NULL);
     *out = s;
     return 0;
 }
@@ -141,16 +153,25 @@ int store_sync(store *s, int write, int (*fn)(store_conn *c, void *arg, tx_err *
 
 /* ---- queues ---- */
 
-/* Queue a job; returns -1 (without queueing) once the store is stopping.
- * The check is made under the queue's lock, which the consumer threads take
- * before they decide to exit, so no job is queued after its consumer left. */
+enum { QUEUED = 0, REFUSED_STOPPING, REFUSED_FULL, REFUSED_STALLED };
+
+/* Queue a job; refuses it (without queueing) once the store is stopping, or
+ * when it is a write and STORE_WRITE_QUEUE_MAX writes wait: a writer that
+ * cannot keep up must not make every client wait longer and longer while
+ * memory grows. The stopping check is made under the queue's lock, which the
+ * consumer threads take before they decide to exit, so no job is queued
+ * after its consumer left. */
 static int enqueue(store *s, job_queue *q, store_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&q->mu);
     if (atomic_load(&s->stopping)) {
         pthread_mutex_unlock(&q->mu);
-        return -1;
+        return REFUSED_STOPPING;
+    }
+    if (q == &s->wq && q->depth >= STORE_WRITE_QUEUE_MAX) {
+        pthread_mutex_unlock(&q->mu);
+        return REFUSED_FULL;
     }
     if (q->tail)
         q->tail->next = job;
@@ -160,7 +181,7 @@ static int enqueue(store *s, job_queue *q, store_job *job)
     q->depth++;
     pthread_cond_signal(&q->cv);
     pthread_mutex_unlock(&q->mu);
-    return 0;
+    return QUEUED;
 }
 
 /* Take up to max jobs; waits while the queue is empty unless stopping.
@@ -199,14 +220,47 @@ static store_job *dequeue(store *s, job_queue *q, int max, int *n)
     return count ? head : NULL;
 }
 
+/* The writer has been inside one batch for STORE_STALL_SECONDS (its
+ * heartbeat turns at least every second while it is idle). */
+static int writer_stalled(store *s)
+{
+    return tx_mono_ns() - atomic_load(&s->writer_heartbeat_ns) >= STORE_STALL_SECONDS * 1000000000LL;
+}
+
+static void count_refused(store *s, int64_t n)
+{
+    pthread_mutex_lock(&s->metrics_mu);
+    s->m.jobs_failed += n;
+    pthread_mutex_unlock(&s->metrics_mu);
+}
+
 void store_submit(store *s, store_job *job)
 {
     tx_err_clear(&job->err);
     job->queued_ns = tx_mono_ns();
-    if (!s->started || enqueue(s, job->write ? &s->wq : &s->rq, job)) {
+    int rc;
+    if (!s->started)
+        rc = REFUSED_STOPPING;
+    else if (job->write && writer_stalled(s))
+        rc = REFUSED_STALLED;
+    else
+        rc = enqueue(s, job->write ? &s->wq : &s->rq, job);
+    switch (rc) {
+    case QUEUED:
+        return;
+    case REFUSED_STALLED:
+        tx_err_set(&job->err, 503, "store_unavailable", NULL, M_WRITER_STALLED, STORE_STALL_SECONDS);
+        count_refused(s, 1);
+        break;
+    case REFUSED_FULL:
+        tx_err_set(&job->err, 503, "store_unavailable", NULL, M_WRITER_OVERLOADED, STORE_WRITE_QUEUE_MAX);
+        count_refused(s, 1);
+        break;
+    default:
         tx_err_set(&job->err, 503, "shutting_down", NULL, M_UNAVAILABLE_SHUTDOWN);
-        job->complete(job);
+        break;
     }
+    job->complete(job);
 }
 
 /* ---- threads ---- */
@@ -259,22 +313,31 @@ static void run_batch(store *s, store_job *batch, int n)
     int ok = db_run(c, sql_begin, &txerr) == 0;
     if (ok) {
         for (store_job *j = batch; j; j = j->next) {
-            if (db_run(c, sql_savepoint, &j->err)) {
+            if (db_run(c, sql_savepoint, &j->err) == 0) {
+                int rc = j->run(j, c);
+                if (rc != 0) {
+                    if (j->err.status == 0)
+                        tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
+                    /* A failed job's changes that cannot be undone would be
+                     * committed with the others': then nothing is kept. */
+                    if (db_run(c, sql_undo, NULL))
+                        ok = 0;
+                }
+                db_run(c, sql_release, NULL);
+            } else {
                 ok = 0;
-                break;
             }
-            int rc = j->run(j, c);
-            if (rc != 0) {
-                if (j->err.status == 0)
-                    tx_err_set(&j->err, 500, "internal", NULL, M_INTERNAL);
-                db_run(c, sql_undo, NULL);
-            }
-            db_run(c, sql_release, NULL);
             if (sqlite3_get_autocommit(c->db)) {
                 /* SQLite rolled the whole transaction back by itself (disk
                  * full, I/O error): nothing of the batch is kept, and no
                  * later job may run, since each would commit on its own. */
                 ok = 0;
+            }
+            if (!ok) {
+                /* The others are told what this job met (disk full,
+                 * read-only …), not a vaguer reason. */
+                if (j->err.status == 503)
+                    txerr = j->err;
                 break;
             }
         }
@@ -282,11 +345,12 @@ static void run_batch(store *s, store_job *batch, int n)
         db_conn_idle(c);
         if (ok && db_run(c, sql_commit, &txerr) != 0)
             ok = 0;
-        if (!ok) {
-            /* Nothing of this batch is kept: answer every job that thought
-             * it succeeded with 503, so nothing unwritten is acknowledged. */
+        /* Nothing of this batch is kept: answer every job that thought it
+         * succeeded with 503, so nothing unwritten is acknowledged. (After
+         * SQLite's own rollback there is nothing left to roll back; saying
+         * ROLLBACK then would only log a spurious error.) */
+        if (!ok && !sqlite3_get_autocommit(c->db))
             db_run(c, sql_rollback, NULL);
-        }
     }
     if (!ok) {
         if (txerr.status == 0 || txerr.status == 500)
@@ -324,10 +388,63 @@ static void *writer_main(void *arg)
         store_job *batch = dequeue(s, &s->wq, s->opt.max_batch, &n);
         if (batch == NULL)
             break;
-        atomic_store(&s->writer_heartbeat_ns, tx_mono_ns());
+        int64_t t0 = tx_mono_ns();
+        atomic_store(&s->writer_heartbeat_ns, t0);
         run_batch(s, batch, n);
         atomic_store(&s->writer_heartbeat_ns, tx_mono_ns());
+        if (atomic_exchange(&s->stall_logged, 0))
+            tx_log("warn", "store: the stalled batch of %d write(s) finished after %.1f s; writing resumed", n,
+                   (double)(tx_mono_ns() - t0) / 1e9);
     }
+    return NULL;
+}
+
+/* Answer every write waiting for a stalled writer with 503: none of them has
+ * run, so nothing of them is kept, and their clients learn it now rather
+ * than when (if ever) the disk answers. */
+static void fail_queued_writes(store *s)
+{
+    pthread_mutex_lock(&s->wq.mu);
+    store_job *j = s->wq.head;
+    int64_t n = s->wq.depth;
+    s->wq.head = s->wq.tail = NULL;
+    s->wq.depth = 0;
+    pthread_mutex_unlock(&s->wq.mu);
+    if (!atomic_exchange(&s->stall_logged, 1))
+        tx_log("error", "store: the writer has been inside one batch for over %d s (a hung disk, or another process "
+                        "holding the write lock?); writes are answered 503 until it finishes, reads go on",
+               STORE_STALL_SECONDS);
+    if (j == NULL)
+        return;
+    count_refused(s, n);
+    for (store_job *next; j; j = next) {
+        next = j->next; /* complete may free j */
+        tx_err_set(&j->err, 503, "store_unavailable", NULL, M_WRITER_STALLED, STORE_STALL_SECONDS);
+        j->complete(j);
+    }
+}
+
+/* Four times a second: is the writer stalled? Then fail_queued_writes. */
+static void *watchdog_main(void *arg)
+{
+    store *s = arg;
+    pthread_mutex_lock(&s->watchdog_mu);
+    while (!atomic_load(&s->stopping)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->watchdog_cv, &s->watchdog_mu, &ts);
+        if (atomic_load(&s->stopping) || !writer_stalled(s))
+            continue;
+        pthread_mutex_unlock(&s->watchdog_mu);
+        fail_queued_writes(s);
+        pthread_mutex_lock(&s->watchdog_mu);
+    }
+    pthread_mutex_unlock(&s->watchdog_mu);
     return NULL;
 }
 
@@ -348,6 +465,8 @@ int store_start(store *s, int readers, tx_err *err)
     atomic_store(&s->writer_heartbeat_ns, tx_mono_ns());
     pthread_create(&s->writer, NULL, writer_main, s);
     pthread_setname_np(s->writer, "tx-writer");
+    pthread_create(&s->watchdog, NULL, watchdog_main, s);
+    pthread_setname_np(s->watchdog, "tx-watchdog");
     for (int i = 0; i < nr; i++) {
         void **arg = malloc(2 * sizeof *arg);
         arg[0] = s;
@@ -362,6 +481,10 @@ void store_stop(store *s)
 {
     if (!s->started || atomic_exchange(&s->stopping, 1))
         return;
+    pthread_mutex_lock(&s->watchdog_mu);
+    pthread_cond_broadcast(&s->watchdog_cv);
+    pthread_mutex_unlock(&s->watchdog_mu);
+    pthread_join(s->watchdog, NULL);
     /* Wake the threads; they drain what is queued before they exit, so
      * every job submitted before stop still completes. */
     pthread_mutex_lock(&s->wq.mu);
@@ -393,10 +516,7 @@ int store_writer_alive(store *s)
 {
     if (!s->started || atomic_load(&s->stopping))
         return 0;
-    /* Stalled: one batch has been running (or the idle loop has not turned)
-     * for more than 10 s. */
-    int64_t age = tx_mono_ns() - atomic_load(&s->writer_heartbeat_ns);
-    return age < 10LL * 1000000000;
+    return !writer_stalled(s);
 }
 
 void store_metrics_read(store *s, store_metrics *out)

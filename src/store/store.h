@@ -64,8 +64,23 @@ int store_schema_latest(void);
  * writer thread. Without this the store serves store_sync only (the CLI). */
 int store_start(store *s, int readers, tx_err *err);
 
-/* Queue a job. Never blocks on disk. After store_stop has begun, the job
- * completes at once with a 503. */
+/* A writer that has been inside one batch this long is stalled (a hung
+ * disk, an fsync that does not return, another process holding the write
+ * lock): /readyz says so, new writes are refused and the writes waiting
+ * behind it are answered, all with 503. The jobs of the batch itself wait
+ * for its outcome: they may yet commit. Far above a normal batch
+ * (milliseconds: tongxin_writer_commit_seconds), so a slow moment does not
+ * trip it. */
+#define STORE_STALL_SECONDS 5
+/* Most write jobs waiting for the writer; beyond it a write is refused with
+ * 503 at once. Four default batches: the last one queued is answered after
+ * four commits, and the queue holds at most about 40 MB of requests. */
+#define STORE_WRITE_QUEUE_MAX 8192
+
+/* Queue a job. Never blocks on disk. The job completes at once, with a 503
+ * and nothing done, when the store is stopping (shutting_down) or, for a
+ * write, when the writer is stalled or STORE_WRITE_QUEUE_MAX writes wait
+ * (store_unavailable). */
 void store_submit(store *s, store_job *job);
 
 /* Run fn synchronously on the calling thread, inside a transaction when
@@ -80,7 +95,8 @@ void store_stop(store *s);
 /* Close connections and free the store (after store_stop if started). */
 void store_close(store *s);
 
-/* Health: 1 when the writer thread is alive and not stalled. */
+/* Health: 1 when the writer thread is alive and not stalled (see
+ * STORE_STALL_SECONDS). */
 int store_writer_alive(store *s);
 
 /* Counters for /metrics. Histogram buckets are cumulative as Prometheus wants. */
@@ -139,6 +155,31 @@ int store_apikey_list(store_conn *c, json_t **out, tx_err *err);
 int store_apikey_revoke(store_conn *c, int64_t id, tx_err *err);
 /* Returns 0 and fills p, 1 when unknown or revoked, -1 on failure. */
 int store_apikey_resolve(store_conn *c, const char *key_hash, tx_principal *p, tx_err *err);
+
+/* Accounts and keys as the API lists them (GET /api/v1/users, /api/v1/api-keys). */
+typedef struct {
+    int64_t within_area; /* 0: all; else those without a scope and those scoped to this area, an area below it or
+                          * an organisation located there (-1: only those without a scope) */
+    const char *role;    /* NULL: any */
+    const char *q;       /* substring of the login (key: name); NULL: any */
+    int limit, offset;
+} store_account_filter;
+/* {items, total, limit, offset}; an account is {id, login, role, scope {kind, id, code, name} | null, disabled,
+ * created_at, created_by, last_sign_in_at}, ordered by login; never the hash. */
+int store_user_page(store_conn *c, const store_account_filter *f, json_t **out, tx_err *err);
+int store_user_get(store_conn *c, int64_t id, json_t **out, tx_err *err);
+typedef struct {
+    const tx_role *role;    /* NULL: unchanged */
+    const tx_scope *scope;  /* NULL: unchanged (kind NONE: no scope) */
+    int disabled;           /* -1: unchanged */
+    const char *pwhash;     /* NULL: unchanged */
+} store_user_change;
+/* Change account id (404 when none); a new password or disabling ends its sessions. */
+int store_user_update(store_conn *c, int64_t id, const store_user_change *u, tx_err *err);
+/* {items, total, limit, offset}; a key is {id, name, prefix, role, scope, created_at, created_by, revoked_at},
+ * newest first; never the hash. */
+int store_apikey_page(store_conn *c, const store_account_filter *f, json_t **out, tx_err *err);
+int store_apikey_get(store_conn *c, int64_t id, json_t **out, tx_err *err);
 
 /* ---- The network: areas ---- */
 

@@ -1,6 +1,7 @@
 /* sqlite/db: connections, the statement cache, migrations and error mapping. */
 #include "store/sqlite/db.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,20 +129,52 @@ int db_exec(store_conn *c, const char *sql, tx_err *err)
     return 0;
 }
 
+/* The errno of the last failed system call on c's files. SQLite reports a
+ * write refused by a file system gone read-only as a mere I/O error, and
+ * sqlite3_system_errno does not see a failure inside COMMIT (writing or
+ * syncing the WAL), so the files are asked: the WAL first (commits write
+ * nothing else), then the database. A file keeps its last failure, so a
+ * double fault may be named after the earlier one; the status is the same. */
+static int last_errno(store_conn *c)
+{
+    int e = sqlite3_system_errno(c->db);
+    sqlite3_file *wal = NULL;
+    if (e == 0 && sqlite3_file_control(c->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) == SQLITE_OK && wal &&
+        wal->pMethods)
+        wal->pMethods->xFileControl(wal, SQLITE_FCNTL_LAST_ERRNO, &e);
+    if (e == 0)
+        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_LAST_ERRNO, &e);
+    return e;
+}
+
 int db_fail(store_conn *c, const char *where, tx_err *err)
 {
     int rc = sqlite3_extended_errcode(c->db);
     int primary = rc & 0xff;
-    tx_log("error", "sqlite %s: %s (%d)", where, sqlite3_errmsg(c->db), rc);
+    int sys = primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ? last_errno(c) : 0;
+    tx_log("error", "sqlite %s: %s (%d%s%s)", where, sqlite3_errmsg(c->db), rc, sys ? ", " : "",
+           sys ? strerror(sys) : "");
+    /* A store fault says what is unavailable, so that whoever reads the
+     * answer knows what to fix; all keep the code store_unavailable (retry
+     * later), which clients already know. */
     switch (primary) {
     case SQLITE_CONSTRAINT:
         /* Callers check the constraints they know of and say which field;
          * reaching here means a uniqueness or reference the caller did
          * not anticipate (two writers racing for one code, say). */
         return tx_err_conflict(err, "conflict", NULL, "与已有数据冲突，未做任何更改", "conflicts with existing data; nothing was changed");
-    case SQLITE_IOERR:
     case SQLITE_FULL:
+        return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_FULL);
     case SQLITE_READONLY:
+        return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_READ_ONLY);
+    case SQLITE_IOERR:
+        if (sys == ENOSPC || sys == EDQUOT)
+            return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_FULL);
+        if (sys == EROFS || sys == EPERM || sys == EACCES)
+            return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_READ_ONLY);
+        if (rc != SQLITE_IOERR_NOMEM)
+            return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_IO_ERROR);
+        return tx_err_set(err, 503, "store_unavailable", NULL, M_STORE_UNAVAILABLE);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:

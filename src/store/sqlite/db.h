@@ -54,8 +54,10 @@ int db_run(store_conn *c, const char *sql, tx_err *err);
 int db_exec(store_conn *c, const char *sql, tx_err *err);
 
 /* Map the last SQLite failure on c to an error: constraint failures become
- * 409 with msg_what naming the object, I/O, full and read-only become 503,
- * the rest 500. The SQLite text is logged, never shown. */
+ * 409 with msg_what naming the object; a full disk, a read-only database, an
+ * I/O error, a lock held elsewhere become 503 store_unavailable, each with
+ * its own message (the errno decides for I/O errors); the rest 500. The
+ * SQLite text and the errno are logged, never shown. */
 int db_fail(store_conn *c, const char *where, tx_err *err);
 
 /* A 404 naming what ("area") and its id. Returns -1. */
