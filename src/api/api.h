@@ -156,6 +156,14 @@ int api_sites_put(tx_call *call, store_conn *c);
 int api_sites_delete(tx_call *call, store_conn *c);
 int api_stats_lists(tx_call *call, store_conn *c);
 
+/* users.c: accounts and API keys, managed by street admins within their scope */
+int api_users_list(tx_call *call, store_conn *c);
+int api_users_create(tx_call *call, store_conn *c);
+int api_users_update(tx_call *call, store_conn *c);
+int api_keys_list(tx_call *call, store_conn *c);
+int api_keys_create(tx_call *call, store_conn *c);
+int api_keys_revoke(tx_call *call, store_conn *c);
+
 /* Principal as JSON: {login, role, scope:{kind,id,code}|null}. */
 json_t *api_principal_json(const tx_principal *p);
 

@@ -142,6 +142,17 @@ const tx_route api_routes[] = {
     {"GET", "/api/v1/boards/{community}", "boards.get", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_boards_get},
     {"GET", "/api/v1/stats/lists", "stats.lists", TX_ACT_PUBLIC, ROUTE_READ, BODY_NONE, api_stats_lists},
 
+    /* Accounts and API keys: street admins, within their scope (checked
+     * again by the handler with the account's or key's scope). A password
+     * is hashed on a reader, then the account written on the writer. */
+    {"GET", "/api/v1/users", "users.list", TX_ACT_ACCOUNT_WRITE, ROUTE_READ, BODY_NONE, api_users_list},
+    {"POST", "/api/v1/users", "users.create", TX_ACT_ACCOUNT_WRITE, ROUTE_READ, BODY_JSON, api_users_create},
+    {"PATCH", "/api/v1/users/{id}", "users.update", TX_ACT_ACCOUNT_WRITE, ROUTE_READ, BODY_JSON, api_users_update},
+    {"GET", "/api/v1/api-keys", "keys.list", TX_ACT_ACCOUNT_WRITE, ROUTE_READ, BODY_NONE, api_keys_list},
+    {"POST", "/api/v1/api-keys", "keys.create", TX_ACT_ACCOUNT_WRITE, ROUTE_WRITE, BODY_JSON, api_keys_create},
+    {"DELETE", "/api/v1/api-keys/{id}", "keys.revoke", TX_ACT_ACCOUNT_WRITE, ROUTE_WRITE, BODY_NONE,
+     api_keys_revoke},
+
     /* Open311 GeoReport v2: .xml or .json picks the format; errors in
      * Open311's shape; the API key also as the api_key parameter. The POST
      * is checked and routed on a reader, then stored on the writer. */

@@ -40,6 +40,10 @@ static const struct {
      * also has its member unit in its place, so the unit covers its own. */
     [TX_ACT_LIST_WRITE] = {"list_write", R(TX_ROLE_STREET_ADMIN) | R(TX_ROLE_COMMUNITY_STAFF) | R(TX_ROLE_MEMBER_UNIT), 1,
                            {"修改需求、资源和项目清单", "change the needs, resources and projects lists"}},
+    /* Accounts and API keys: a street admin manages those scoped within
+     * the street (and those without a scope); see tx_authz_grant. */
+    [TX_ACT_ACCOUNT_WRITE] = {"account_write", R(TX_ROLE_STREET_ADMIN), 1,
+                              {"管理账号和 API 密钥", "manage accounts and API keys"}},
 };
 
 /* A scope covers a place when the scope's area (or organisation) is the
@@ -68,6 +72,41 @@ tx_authz tx_authz_decide(const tx_principal *p, tx_action a, const tx_place *pla
     if (policy[a].scoped && place != NULL && !covers(&p->scope, place))
         return TX_AUTHZ_FORBIDDEN;
     return TX_AUTHZ_ALLOW;
+}
+
+/* How far a role reaches, for "never above one's own": the roles without a
+ * scope reach nothing, scoped staff their grid, community, department or
+ * unit, a street admin the street. */
+static int role_rank(tx_role r)
+{
+    switch (r) {
+    case TX_ROLE_STREET_ADMIN:
+        return 3;
+    case TX_ROLE_COMMUNITY_STAFF:
+        return 2;
+    case TX_ROLE_GRID_WORKER:
+    case TX_ROLE_DEPARTMENT_STAFF:
+    case TX_ROLE_MEMBER_UNIT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+tx_authz tx_authz_grant(const tx_principal *p, tx_role r, const tx_place *scope_place)
+{
+    if ((unsigned)r >= TX_ROLE__COUNT || r == TX_ROLE_ANONYMOUS)
+        return TX_AUTHZ_FORBIDDEN;
+    tx_authz d = tx_authz_decide(p, TX_ACT_ACCOUNT_WRITE, NULL);
+    if (d != TX_AUTHZ_ALLOW)
+        return d;
+    if (role_rank(r) > role_rank(p->role))
+        return TX_AUTHZ_FORBIDDEN;
+    if (tx_role_scope_kind(r) == TX_SCOPE_NONE)
+        return TX_AUTHZ_ALLOW; /* a resident, a volunteer, an API client: nowhere in particular */
+    if (scope_place == NULL)
+        return TX_AUTHZ_FORBIDDEN;
+    return tx_authz_decide(p, TX_ACT_ACCOUNT_WRITE, scope_place);
 }
 
 const char *tx_action_label(tx_action a, int lang)

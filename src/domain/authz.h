@@ -26,6 +26,7 @@ typedef enum {
     TX_ACT_WEBHOOK_WRITE,  /* outgoing webhooks and their deliveries (deployment-wide): street admins */
     TX_ACT_LIST_WRITE,     /* the three lists: street admins, community staff in their community, member
                             * units for their own resources and claims */
+    TX_ACT_ACCOUNT_WRITE,  /* accounts and API keys: street admins, for the accounts and keys within their scope */
     TX_ACT__COUNT
 } tx_action;
 
@@ -49,6 +50,12 @@ typedef enum {
 /* Decide whether p may take action a. With place NULL only the role is
  * checked (the route-level gate); with a place the scope must cover it. */
 tx_authz tx_authz_decide(const tx_principal *p, tx_action a, const tx_place *place);
+
+/* May p give an account or API key role r with a scope at place scope_place
+ * (NULL for the roles without a scope: resident, volunteer, api_client)?
+ * Only who may manage accounts, and never wider than their own: the scope
+ * given must lie within p's scope, and a role is never above p's own. */
+tx_authz tx_authz_grant(const tx_principal *p, tx_role r, const tx_place *scope_place);
 
 /* A short description of the action for messages ("change areas"). */
 const char *tx_action_label(tx_action a, int lang);

@@ -352,3 +352,175 @@ int store_apikey_resolve(store_conn *c, const char *key_hash, tx_principal *p, t
     load_scope(c, kind, sid, &p->scope);
     return 0;
 }
+
+/* ---- accounts and API keys as the API shows them (GET /api/v1/users,
+ * /api/v1/api-keys): never a hash; times local to the deployment (UTC+8);
+ * the scope with its code and name; who made it and, for accounts, the last
+ * sign-in, from the audit trail. ---- */
+
+/* Ids of area ?1 and every area below it. */
+#define ACCOUNT_SUBTREE                                                                                                \
+    "(WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT area.id FROM area JOIN sub ON area.parent_id = sub.id) "  \
+    "SELECT id FROM sub)"
+
+/* Row x (user_account or api_key) is within area ?1 (0: anywhere): no
+ * scope, an area scope in the subtree, or an organisation located in it. */
+#define ACCOUNT_IN_SCOPE(x)                                                                                            \
+    "(?1 = 0 OR " x ".scope_kind IS NULL OR (" x ".scope_kind = 'area' AND " x ".scope_id IN " ACCOUNT_SUBTREE       \
+    ") OR (" x ".scope_kind = 'org' AND (SELECT o.area_id FROM organisation o WHERE o.id = " x ".scope_id) IN "        \
+    ACCOUNT_SUBTREE "))"
+
+#define ACCOUNT_SCOPE_JOIN(x)                                                                                          \
+    " LEFT JOIN area sa ON " x ".scope_kind = 'area' AND sa.id = " x ".scope_id LEFT JOIN organisation so ON " x      \
+    ".scope_kind = 'org' AND so.id = " x ".scope_id "
+
+#define USER_COLS                                                                                                      \
+    "u.id, u.login, u.role, u.scope_kind, u.scope_id, coalesce(sa.code, so.code), coalesce(sa.name, so.name), "       \
+    "u.disabled, u.created_at, (SELECT a.actor FROM audit a WHERE a.object_kind = 'user' AND a.object_id = u.id AND "  \
+    "a.action IN ('user_add', 'user_create') ORDER BY a.id LIMIT 1), (SELECT max(a.at) FROM audit a WHERE "           \
+    "a.object_kind = 'user' AND a.object_id = u.id AND a.action = 'sign_in')"
+#define USER_WHERE                                                                                                     \
+    " WHERE " ACCOUNT_IN_SCOPE("u") " AND (?2 IS NULL OR u.role = ?2) AND (?3 IS NULL OR instr(u.login, ?3) > 0)"
+
+#define KEY_COLS                                                                                                       \
+    "k.id, k.name, k.role, k.scope_kind, k.scope_id, coalesce(sa.code, so.code), coalesce(sa.name, so.name), "        \
+    "k.prefix, k.created_at, (SELECT a.actor FROM audit a WHERE a.object_kind = 'api_key' AND a.object_id = k.id AND " \
+    "a.action = 'apikey_create' ORDER BY a.id LIMIT 1), k.revoked_at"
+#define KEY_WHERE                                                                                                      \
+    " WHERE " ACCOUNT_IN_SCOPE("k") " AND (?2 IS NULL OR k.role = ?2) AND (?3 IS NULL OR instr(k.name, ?3) > 0)"
+
+static json_t *account_time(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    char buf[TX_TIME_STRLEN];
+    return json_string(tx_time_format(sqlite3_column_int64(st, i), 480, buf));
+}
+
+/* Columns 3-6: scope kind, id, code, name. */
+static json_t *account_scope(sqlite3_stmt *st)
+{
+    if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+        return json_null();
+    return json_pack("{s:o, s:I, s:o, s:o}", "kind", db_col_json_text(st, 3), "id",
+                     (json_int_t)sqlite3_column_int64(st, 4), "code", db_col_json_text(st, 5), "name",
+                     db_col_json_text(st, 6));
+}
+
+static json_t *user_from_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "login", db_col_json_text(st, 1), "role", db_col_json_text(st, 2), "scope", account_scope(st),
+                     "disabled", sqlite3_column_int(st, 7), "created_at", account_time(st, 8), "created_by",
+                     db_col_json_text(st, 9), "last_sign_in_at", account_time(st, 10));
+}
+
+static json_t *key_from_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "name", db_col_json_text(st, 1), "prefix", db_col_json_text(st, 7), "role",
+                     db_col_json_text(st, 2), "scope", account_scope(st), "created_at", account_time(st, 8),
+                     "created_by", db_col_json_text(st, 9), "revoked_at", account_time(st, 10));
+}
+
+static void bind_account_filter(sqlite3_stmt *st, const store_account_filter *f)
+{
+    sqlite3_bind_int64(st, 1, f->within_area);
+    db_bind_text(st, 2, f->role);
+    db_bind_text(st, 3, f->q);
+}
+
+static int account_page(store_conn *c, const char *count_sql, const char *sql, json_t *(*row)(sqlite3_stmt *),
+                        const store_account_filter *f, json_t **out, tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, count_sql, err);
+    if (!st)
+        return -1;
+    bind_account_filter(st, f);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return db_fail(c, "account count", err);
+    json_int_t total = sqlite3_column_int64(st, 0);
+    st = db_stmt(c, sql, err);
+    if (!st)
+        return -1;
+    bind_account_filter(st, f);
+    sqlite3_bind_int(st, 4, f->limit);
+    sqlite3_bind_int(st, 5, f->offset);
+    json_t *items = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(items, row(st));
+    if (rc != SQLITE_DONE) {
+        json_decref(items);
+        return db_fail(c, "account list", err);
+    }
+    *out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", total, "limit", f->limit, "offset", f->offset);
+    return 0;
+}
+
+int store_user_page(store_conn *c, const store_account_filter *f, json_t **out, tx_err *err)
+{
+    static const char count[] = "SELECT count(*) FROM user_account u" USER_WHERE;
+    static const char sql[] = "SELECT " USER_COLS " FROM user_account u" ACCOUNT_SCOPE_JOIN("u") USER_WHERE
+                              " ORDER BY u.login LIMIT ?4 OFFSET ?5";
+    return account_page(c, count, sql, user_from_row, f, out, err);
+}
+
+int store_user_get(store_conn *c, int64_t id, json_t **out, tx_err *err)
+{
+    static const char sql[] = "SELECT " USER_COLS " FROM user_account u" ACCOUNT_SCOPE_JOIN("u") "WHERE u.id = ?1";
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "user", err);
+    if (!st)
+        return -1;
+    *out = user_from_row(st);
+    return 0;
+}
+
+int store_user_update(store_conn *c, int64_t id, const store_user_change *u, tx_err *err)
+{
+    static const char sql[] =
+        "UPDATE user_account SET role = coalesce(?2, role), scope_kind = CASE WHEN ?3 THEN ?4 ELSE scope_kind END, "
+        "scope_id = CASE WHEN ?3 THEN ?5 ELSE scope_id END, disabled = CASE WHEN ?6 >= 0 THEN ?6 ELSE disabled END, "
+        "pwhash = coalesce(?7, pwhash) WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(c, sql, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    db_bind_text(st, 2, u->role ? tx_role_name(*u->role) : NULL);
+    sqlite3_bind_int(st, 3, u->scope != NULL);
+    db_bind_text(st, 4, u->scope ? db_scope_kind_name(u->scope->kind) : NULL);
+    db_bind_int_or_null(st, 5, u->scope ? u->scope->id : 0, u->scope == NULL || u->scope->kind == TX_SCOPE_NONE);
+    sqlite3_bind_int(st, 6, u->disabled);
+    db_bind_text(st, 7, u->pwhash);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return db_fail(c, "user update", err);
+    if (sqlite3_changes(c->db) == 0)
+        return db_not_found(err, "user", id);
+    if (u->pwhash == NULL && u->disabled != 1)
+        return 0;
+    /* A new password or a disabled account ends every session. */
+    static const char del[] = "DELETE FROM session WHERE user_id = ?1";
+    st = db_stmt(c, del, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "session purge", err);
+}
+
+int store_apikey_page(store_conn *c, const store_account_filter *f, json_t **out, tx_err *err)
+{
+    static const char count[] = "SELECT count(*) FROM api_key k" KEY_WHERE;
+    static const char sql[] = "SELECT " KEY_COLS " FROM api_key k" ACCOUNT_SCOPE_JOIN("k") KEY_WHERE
+                              " ORDER BY k.id DESC LIMIT ?4 OFFSET ?5";
+    return account_page(c, count, sql, key_from_row, f, out, err);
+}
+
+int store_apikey_get(store_conn *c, int64_t id, json_t **out, tx_err *err)
+{
+    static const char sql[] = "SELECT " KEY_COLS " FROM api_key k" ACCOUNT_SCOPE_JOIN("k") "WHERE k.id = ?1";
+    sqlite3_stmt *st = db_row_by_id(c, sql, id, "api_key", err);
+    if (!st)
+        return -1;
+    *out = key_from_row(st);
+    return 0;
+}

@@ -28,11 +28,13 @@ static const int expected[TX_ACT__COUNT][TX_ROLE__COUNT] = {
     [TX_ACT_CATALOGUE_WRITE] = {U, F, F, F, A, F, F, F, F},
     [TX_ACT_WEBHOOK_WRITE] = {U, F, F, F, A, F, F, F, F},
     [TX_ACT_LIST_WRITE] = {U, F, F, A, A, F, A, F, F},
+    [TX_ACT_ACCOUNT_WRITE] = {U, F, F, F, A, F, F, F, F},
 };
 
 static const int scoped[TX_ACT__COUNT] = {
     [TX_ACT_AREA_WRITE] = 1,  [TX_ACT_ORG_WRITE] = 1,        [TX_ACT_PERSON_READ] = 1,
     [TX_ACT_PERSON_WRITE] = 1, [TX_ACT_EXPORT_PERSONAL] = 1, [TX_ACT_LIST_WRITE] = 1,
+    [TX_ACT_ACCOUNT_WRITE] = 1,
 };
 
 /* A principal of role r with the scope its role takes, id 7. */
@@ -177,7 +179,7 @@ static void test_authz_action_names_and_labels(void **state)
     (void)state;
     static const char *const names[TX_ACT__COUNT] = {
         "public", "sign_in", "self", "area_write", "org_write", "person_read", "person_write", "export_personal",
-        "calendar_write", "case_queue", "catalogue_write", "webhook_write", "list_write",
+        "calendar_write", "case_queue", "catalogue_write", "webhook_write", "list_write", "account_write",
     };
     for (int a = 0; a < TX_ACT__COUNT; a++) {
         assert_string_equal(tx_action_name((tx_action)a), names[a]);
@@ -189,6 +191,59 @@ static void test_authz_action_names_and_labels(void **state)
     assert_string_equal(tx_action_label(TX_ACT_AREA_WRITE, 0), "修改区域");
     assert_null(tx_action_name(TX_ACT__COUNT));
     assert_string_equal(tx_action_label(TX_ACT__COUNT, 1), "");
+}
+
+/* Granting a role and scope to an account or key: street admins only, the
+ * scope within their own, never a role above their own. */
+static void test_authz_grant_only_within_own_scope(void **state)
+{
+    (void)state;
+    tx_principal admin = who(TX_ROLE_STREET_ADMIN); /* area 7 */
+    const int64_t inside[] = {31, 12, 7, 1};        /* a grid below the street */
+    const int64_t itself[] = {7, 1};                /* the street itself */
+    const int64_t above[] = {1};                    /* the district above it */
+    const int64_t beside[] = {8, 1};                /* another street */
+    tx_place in = {inside, 4, NULL, 0}, same = {itself, 2, NULL, 0}, up = {above, 1, NULL, 0},
+             other = {beside, 2, NULL, 0};
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_GRID_WORKER, &in), TX_AUTHZ_ALLOW);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_COMMUNITY_STAFF, &in), TX_AUTHZ_ALLOW);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_STREET_ADMIN, &same), TX_AUTHZ_ALLOW);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_STREET_ADMIN, &up), TX_AUTHZ_FORBIDDEN);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_COMMUNITY_STAFF, &other), TX_AUTHZ_FORBIDDEN);
+    /* an organisation's place: its area's ancestry and its own ancestry */
+    const int64_t org_areas[] = {12, 7, 1};
+    const int64_t orgs[] = {44};
+    tx_place unit = {org_areas, 3, orgs, 1};
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_MEMBER_UNIT, &unit), TX_AUTHZ_ALLOW);
+    const int64_t dept_areas[] = {1};
+    tx_place dept = {dept_areas, 1, orgs, 1};
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_DEPARTMENT_STAFF, &dept), TX_AUTHZ_FORBIDDEN);
+    /* a scoped role needs a place; the roles without a scope need none */
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_GRID_WORKER, NULL), TX_AUTHZ_FORBIDDEN);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_RESIDENT, NULL), TX_AUTHZ_ALLOW);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_VOLUNTEER, NULL), TX_AUTHZ_ALLOW);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_API_CLIENT, NULL), TX_AUTHZ_ALLOW);
+    /* nobody is made anonymous, and nothing outside the role table */
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE_ANONYMOUS, NULL), TX_AUTHZ_FORBIDDEN);
+    assert_int_equal(tx_authz_grant(&admin, TX_ROLE__COUNT, &in), TX_AUTHZ_FORBIDDEN);
+}
+
+static void test_authz_grant_refused_to_everyone_but_street_admins(void **state)
+{
+    (void)state;
+    const int64_t areas[] = {31, 12, 7, 1};
+    const int64_t orgs[] = {7};
+    tx_place place = {areas, 4, orgs, 1};
+    for (int r = 0; r < TX_ROLE__COUNT; r++) {
+        if (r == TX_ROLE_STREET_ADMIN)
+            continue;
+        tx_principal p = who((tx_role)r);
+        tx_authz want = r == TX_ROLE_ANONYMOUS ? TX_AUTHZ_NEED_AUTH : TX_AUTHZ_FORBIDDEN;
+        /* not even their own kind of account, in their own scope */
+        assert_int_equal(tx_authz_grant(&p, (tx_role)r == TX_ROLE_ANONYMOUS ? TX_ROLE_RESIDENT : (tx_role)r, &place),
+                         want);
+        assert_int_equal(tx_authz_grant(&p, TX_ROLE_RESIDENT, NULL), want);
+    }
 }
 
 int main(void)
@@ -204,6 +259,8 @@ int main(void)
         cmocka_unit_test(test_authz_wrong_role_in_scope_is_still_forbidden),
         cmocka_unit_test(test_authz_invalid_action_or_role_is_forbidden),
         cmocka_unit_test(test_authz_action_names_and_labels),
+        cmocka_unit_test(test_authz_grant_only_within_own_scope),
+        cmocka_unit_test(test_authz_grant_refused_to_everyone_but_street_admins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
