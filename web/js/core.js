@@ -219,8 +219,9 @@ export function showFieldError(form, err) {
   for (const old of form.querySelectorAll('.field-error')) old.remove();
   for (const bad of form.querySelectorAll('[aria-invalid]')) bad.removeAttribute('aria-invalid');
   const msg = h('p', { class: 'field-error', role: 'alert' }, err.message);
-  const name = err.field && err.field.split(/[.[]/)[0];
-  const control = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
+  // the control named exactly ('deadlines.accept'), else the field's first part ('attribute[x]' → 'attribute')
+  const byName = (n) => n && form.querySelector(`[name="${CSS.escape(n)}"]`);
+  const control = err.field && (byName(err.field) || byName(err.field.split(/[.[]/)[0]));
   if (control) {
     control.setAttribute('aria-invalid', 'true');
     control.closest('.field')?.append(msg);
