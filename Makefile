@@ -1,8 +1,10 @@
 # tongxin — build, test and benchmark.
 #   make            build/tongxin
-#   make run        install what is missing, build, create tongxin.db with the demo street, serve :8080
+#   make run        install what is missing, build, create tongxin.db with the demo street and its cases, serve :8080
 #   make check      every test: unit (cmocka), API (live server), again under ASan+UBSan; ends "N passed, N failed"
 #   make bench      benchmarks against their ceilings (nginx, raw SQLite, raw GEOS)
+#   make stress     the long tests: 50 crash cycles (SIGKILL under load), disk faults; ends "N passed, N failed"
+#   make fuzz       every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS each (default 120)
 #   make web        the web app's libraries (Leaflet, uPlot) from node_modules into web/vendor
 #   make SANITIZE=address,undefined   a sanitizer build in build/san-address-undefined/
 
@@ -97,7 +99,7 @@ deps:
 	scripts/install-deps
 
 run: deps all web
-	@test -f tongxin.db || $(BUILD)/tongxin demo --db sqlite:tongxin.db
+	@test -f tongxin.db || $(BUILD)/tongxin demo --db sqlite:tongxin.db --cases
 	$(BUILD)/tongxin serve --db sqlite:tongxin.db --listen 127.0.0.1:8080 --web web
 
 unit: $(BUILD)/tongxin $(UNIT_BIN)
@@ -114,6 +116,12 @@ check:
 
 bench: all
 	bench/run-all
+
+stress:
+	scripts/stress
+
+fuzz: fuzz-targets
+	scripts/fuzz
 
 clean:
 	rm -rf build
@@ -141,5 +149,11 @@ web/vendor/uplot/%: node_modules/.package-lock.json
 
 # Benchmarks add their own build rules (bench/NAME/NAME.mk).
 -include $(wildcard bench/*/*.mk)
+
+# The stress tests' tools (make stress-tools: the fault-injection library).
+-include tests/stress/stress.mk
+
+# The libFuzzer targets' build rules (make fuzz-targets).
+-include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

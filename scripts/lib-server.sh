@@ -73,7 +73,8 @@ tx_has_demo() {
 }
 
 # Create a fresh database in DIR: the demo street when 'tongxin demo' is
-# available, else an empty schema. Sets TX_DB and TX_DEMO.
+# available, else an empty schema. Sets TX_DB and TX_DEMO. TX_DEMO_ARGS
+# (words) are added to 'tongxin demo', e.g. --cases (scripts/run-browser).
 tx_fresh_db() {
     local bin=$1 dir=$2
     local has_demo=0
@@ -82,7 +83,8 @@ tx_fresh_db() {
     rm -f "$TX_DB" "$TX_DB-wal" "$TX_DB-shm"
     TX_DEMO=0
     if [ "$has_demo" = 1 ]; then
-        if (cd "$dir" && "$bin" demo --db "sqlite:$TX_DB") >"$dir/demo.log" 2>&1 && [ -f "$TX_DB" ]; then
+        # shellcheck disable=SC2086 # TX_DEMO_ARGS is words
+        if (cd "$dir" && "$bin" demo --db "sqlite:$TX_DB" ${TX_DEMO_ARGS:-}) >"$dir/demo.log" 2>&1 && [ -f "$TX_DB" ]; then
             TX_DEMO=1
             return 0
         fi

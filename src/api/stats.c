@@ -1,8 +1,10 @@
 /* stats: the public service figures of cases — 响应率, 解决率, 满意率, 办结率,
  * 按时办结率 and how much is settled in the grid and the community — for the
  * street, a community, a grid, a category or a handling organisation over a
- * period (docs/METRICS.md). Area-level figures are public: they carry no
- * personal data. */
+ * period (docs/METRICS.md), optionally with a series by day or week (the
+ * trend) and the figures of each community or grid inside the area (the
+ * map, the league table) in the same request. Area-level figures are
+ * public: they carry no personal data. */
 #include <string.h>
 
 #include "api/api.h"
@@ -41,6 +43,14 @@ int api_stats_cases(tx_call *call, store_conn *c)
     }
     f.from = from;
     f.to = to;
+    /* the optional parts: a series by day or week, a breakdown by area */
+    static const char *const intervals[] = {"day", "week", NULL}, *const kinds[] = {"community", "grid", NULL};
+    const char *series;
+    if (call_query_enum(call, "series", intervals, &series) ||
+        call_query_enum(call, "breakdown", kinds, &f.breakdown))
+        return -1;
+    if (series)
+        f.series = strcmp(series, "day") == 0 ? STORE_CASE_STATS_BY_DAY : STORE_CASE_STATS_BY_WEEK;
     json_t *out;
     if (store_case_stats(c, &f, &out, &call->err))
         return -1;

@@ -9,6 +9,7 @@
 #include "base/secret.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "demo/cases.h"
 #include "demo/danshui.h"
 #include "io/io.h"
 #include "io/lists.h"
@@ -21,16 +22,26 @@ extern const char demo_catalogue_json[];
 extern const char demo_lists_json[];
 
 static const char help[] =
-    "Usage: tongxin demo [--db URL] [--seed N]\n\n"
+    "Usage: tongxin demo [--db URL] [--seed N] [--cases]\n\n"
     "Create or migrate the database and load the demo street (Danshui sub-district,\n"
     "Huiyang, Huizhou: 20 communities, 86 part-time members, 112 compound party\n"
     "branches …), the 2026 holiday calendar and the demo accounts, whose passwords are\n"
     "printed. Names from the source article are real; everything else is made up and\n"
     "marked so.\n"
-    "  --seed N   vary the made-up parts (default 1); the same seed gives the same data\n";
+    "  --seed N   vary the made-up parts (default 1); the same seed gives the same data\n"
+    "  --cases    also a history of residents' cases: about 420 reports over the last 90\n"
+    "             days in every community and category, each taken through the state\n"
+    "             machine up to now (accepted, dispatched, referred, escalated by the SLA\n"
+    "             sweep, resolved, rated, reopened; some still open, some overdue), so the\n"
+    "             queues, the case map and the figures have something to show. Only into a\n"
+    "             database without cases; the same seed on the same day gives the same\n"
+    "             reports, lived through up to the moment it runs\n";
 
 typedef struct {
     demo_street *d;
+    uint64_t seed;
+    int64_t now;
+    demo_cases_result cases;
     char (*hashes)[TX_PWHASH_LEN];
     int areas, orgs, people, members, days, accounts, categories, rules;
     io_lists_count lists;
@@ -87,10 +98,17 @@ static int load(store_conn *c, void *arg, tx_err *err)
     return store_audit(c, "cli", "demo_load", "street", 0, "Danshui demo street", err);
 }
 
+/* The cases, after the street is in: the history up to now. */
+static int load_cases(store_conn *c, void *arg, tx_err *err)
+{
+    demo_args *a = arg;
+    return demo_cases_load(c, a->d->areas, a->seed, a->now, 0, &a->cases, err);
+}
+
 int cli_demo(int argc, char **argv)
 {
-    const char *db = CLI_DEFAULT_DB, *seed = "1";
-    const cli_opt opts[] = {{"db", 1, &db}, {"seed", 1, &seed}, {NULL, 0, NULL}};
+    const char *db = CLI_DEFAULT_DB, *seed = "1", *with_cases = NULL;
+    const cli_opt opts[] = {{"db", 1, &db}, {"seed", 1, &seed}, {"cases", 0, &with_cases}, {NULL, 0, NULL}};
     int npos, rc = cli_parse(argc, argv, opts, NULL, 0, &npos);
     if (rc) {
         fputs(help, rc > 0 ? stdout : stderr);
@@ -109,7 +127,7 @@ int cli_demo(int argc, char **argv)
         fprintf(stderr, "tongxin demo: could not generate the demo street\n");
         return 1;
     }
-    demo_args a = {.d = &d, .hashes = calloc((size_t)demo_accounts_count, TX_PWHASH_LEN)};
+    demo_args a = {.d = &d, .seed = seed_n, .hashes = calloc((size_t)demo_accounts_count, TX_PWHASH_LEN)};
     /* argon2id is slow on purpose; the demo passwords are public, so
      * accounts sharing one password share its hash (and salt). */
     for (int i = 0; a.hashes && i < demo_accounts_count; i++) {
@@ -133,11 +151,22 @@ int cli_demo(int argc, char **argv)
     tx_err err;
     tx_err_clear(&err);
     rc = store_sync(s, 1, load, &a, &err);
+    int cases_rc = 0;
+    if (rc == 0 && with_cases) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        a.now = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        cases_rc = store_sync(s, 1, load_cases, &a, &err);
+    }
     store_close(s);
     demo_street_free(&d);
     free(a.hashes);
     if (rc) {
         fprintf(stderr, "tongxin demo: nothing was loaded: %s\n", err.msg[TX_LANG_EN]);
+        return 1;
+    }
+    if (cases_rc) {
+        fprintf(stderr, "tongxin demo: the street was loaded, but no cases: %s\n", err.msg[TX_LANG_EN]);
         return 1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -147,6 +176,21 @@ int cli_demo(int argc, char **argv)
            db, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, a.areas, a.orgs, a.people,
            a.members, a.days, a.categories, a.rules, a.lists.needs, a.lists.resources, a.lists.projects,
            a.lists.plans);
+    if (with_cases && a.cases.existing) {
+        printf("demo cases: none added, the database already has %d case(s)\n", a.cases.existing);
+    } else if (with_cases) {
+        const demo_cases_result *k = &a.cases;
+        printf("demo cases: %d reports over the last %d days, %d steps by people and %d by the SLA sweep; now "
+               "%d being handled (%d overdue), %d awaiting a rating, %d closed, %d merged, %d invalid\n",
+               k->cases, DEMO_CASES_DAYS, k->steps, k->sweep_steps,
+               k->cases - k->by_state[TX_CASE_RESOLVED] - k->by_state[TX_CASE_CLOSED] - k->by_state[TX_CASE_MERGED] -
+                   k->by_state[TX_CASE_INVALID],
+               k->overdue, k->by_state[TX_CASE_RESOLVED], k->by_state[TX_CASE_CLOSED], k->by_state[TX_CASE_MERGED],
+               k->by_state[TX_CASE_INVALID]);
+        if (k->refused)
+            fprintf(stderr, "tongxin demo: %d planned step(s) were refused by the state machine; the first: %s\n",
+                    k->refused, k->first_refusal);
+    }
     printf("\ndemo accounts (%d new):\n", a.accounts);
     printf("  %-16s %-18s %-24s %s\n", "login", "role", "scope", "password");
     for (int i = 0; i < demo_accounts_count; i++)

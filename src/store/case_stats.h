@@ -22,7 +22,13 @@ typedef struct {
                           * referred; 0: any. Not with a grid (400). */
     const char *from, *to; /* local days YYYY-MM-DD (UTC+8), both included: the cases submitted then */
     int64_t now_ms;      /* for overdue_open */
+    /* Optional parts of the answer (0 / NULL: left out). */
+    int series;            /* STORE_CASE_STATS_BY_DAY or _BY_WEEK: the period's counts per day or week */
+    const char *breakdown; /* "community" or "grid": the figures of each such area inside area
+                            * (every one when area is 0); "community" only with org */
 } store_case_stats_filter;
+
+enum { STORE_CASE_STATS_NO_SERIES, STORE_CASE_STATS_BY_DAY, STORE_CASE_STATS_BY_WEEK };
 
 /* The figures of the cases the filter selects, as
  *   {"period":{"from","to"}, "area":{id,code,name,kind}|null,
@@ -39,10 +45,29 @@ typedef struct {
  * value is null when the denominator is 0. overdue_open counts the cases of
  * the period being handled now (open = 1) whose governing deadline is before
  * now_ms, from the cases table (it depends on now, so it has no counter).
+ *
+ * With series, also
+ *   "series":{"interval":"day"|"week", "points":[{from, to, received, valid,
+ *              completed, resolved, responded_on_time, resolved_on_time,
+ *              rated, solved_yes, satisfied, basically_satisfied,
+ *              unsatisfied}]}
+ * one point per day, or per week (Monday to Sunday, the first and last cut
+ * to the period), every one of the period even when empty, oldest first:
+ * the counts of the cases submitted then (the same cohort rule as the
+ * totals). One GROUP BY day over the same rows as the totals.
+ * With breakdown, also
+ *   "by_area":[{id, code, name, name_en, kind, counts:{…as above}, rates:{…},
+ *               overdue_open}]
+ * for every community or grid inside area (all of them when area is 0),
+ * with or without cases, in code order: their own rows (one GROUP BY
+ * area_id), and overdue_open from one range of the parent's queue index
+ * grouped by community or grid.
+ *
  * 404 naming area / category / org when one does not exist; 400 for a
  * malformed or reversed period, one over STORE_CASE_STATS_MAX_DAYS, an area
- * that is not a street, community or grid, or an org with a grid. *out is
- * the caller's. */
+ * that is not a street, community or grid, an org with a grid, a series
+ * other than the two, or a breakdown that is not a kind below area (naming
+ * breakdown; "grid" with an org). *out is the caller's. */
 int store_case_stats(store_conn *c, const store_case_stats_filter *f, json_t **out, tx_err *err);
 
 /* The id of what ref names: an id (digits) or a code. kind is "area",

@@ -29,7 +29,18 @@
  * checks the migration's columns against the same list). Static buffers:
  * db_stmt caches statements by the address of their text. */
 
-enum { SQL_UPSERT_MAIN, SQL_UPSERT_TEMP, SQL_UPDATE_MAIN, SQL_SUMS, SQL_ROWS_MAIN, SQL_ROWS_TEMP, SQL_COPY, SQL__COUNT };
+enum {
+    SQL_UPSERT_MAIN,
+    SQL_UPSERT_TEMP,
+    SQL_UPDATE_MAIN,
+    SQL_SUMS,
+    SQL_SERIES,
+    SQL_BY_AREA,
+    SQL_ROWS_MAIN,
+    SQL_ROWS_TEMP,
+    SQL_COPY,
+    SQL__COUNT
+};
 
 /* The rows of one filter: ?1 org (0: the area rows), ?2 the area ids as a
  * JSON array, ?3..?4 the days, ?5 the category (0: all). One range of the
@@ -98,6 +109,17 @@ static void build_sql(void)
     snprintf(s, sizeof sql_text[0], "SELECT ");
     columns_from(s, "", "sum(%s)");
     cat(s, FILTER_ROWS);
+    /* The same sums per day (a series: at most 366 groups) and per area (a
+     * breakdown: the IN list is walked in area order, so that grouping
+     * streams). */
+    s = sql_text[SQL_SERIES];
+    snprintf(s, sizeof sql_text[0], "SELECT day");
+    columns(s, "sum(%s)");
+    cat(s, FILTER_ROWS " GROUP BY day ORDER BY day");
+    s = sql_text[SQL_BY_AREA];
+    snprintf(s, sizeof sql_text[0], "SELECT area_id");
+    columns(s, "sum(%s)");
+    cat(s, FILTER_ROWS " GROUP BY area_id");
     const char *tables[2] = {"main.case_stats", "temp.case_stats_recomputed"};
     for (int i = 0; i < 2; i++) {
         s = sql_text[SQL_ROWS_MAIN + i];
@@ -585,6 +607,270 @@ static int categories_json(store_conn *c, cat_count *cats, int n, json_t **out, 
     return 0;
 }
 
+/* ---- the optional parts: a series, a breakdown by area ---- */
+
+/* The counts of a series point or of an area in a breakdown: those behind
+ * the rates, without the states and channels (a year of days stays small). */
+static json_t *point_counts(json_t *o, const tx_cm_counts *s)
+{
+    const int64_t *n = s->n;
+#define PUT(name, value) json_object_set_new(o, name, json_integer((json_int_t)(value)))
+    PUT("received", n[TX_CM_RECEIVED]);
+    PUT("valid", n[TX_CM_VALID]);
+    PUT("completed", n[TX_CM_STATE_RESOLVED] + n[TX_CM_STATE_CLOSED]);
+    PUT("resolved", n[TX_CM_RESOLVED]);
+    PUT("responded_on_time", n[TX_CM_RESPONDED_ON_TIME]);
+    PUT("resolved_on_time", n[TX_CM_RESOLVED_ON_TIME]);
+    PUT("rated", n[TX_CM_RATED]);
+    PUT("solved_yes", n[TX_CM_SOLVED_YES]);
+    PUT("satisfied", n[TX_CM_SATISFIED]);
+    PUT("basically_satisfied", n[TX_CM_BASICALLY_SATISFIED]);
+    PUT("unsatisfied", n[TX_CM_UNSATISFIED]);
+#undef PUT
+    return o;
+}
+
+static json_t *rates_json(const tx_cm_counts *sum)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < TX_CM_RATE__COUNT; k++)
+        json_object_set_new(o, tx_cm_rate_code((tx_cm_rate_kind)k), rate_json(sum, (tx_cm_rate_kind)k));
+    return o;
+}
+
+/* Step a statement of the filter's rows (?1 org, ?2 area ids, ?3..?4 days,
+ * ?5 category) and add each row's 28 sums, after its key in column 0, to
+ * slot[index(key)] (skipped when index < 0). */
+static int sum_rows_by(store_conn *c, int which, const store_case_stats_filter *f, const char *areas, int32_t from,
+                       int32_t to, int (*index)(int64_t key, const void *ctx), const void *ctx, tx_cm_counts *slot,
+                       tx_err *err)
+{
+    sqlite3_stmt *st = db_stmt(c, sql(which), err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, f->org_id);
+    sqlite3_bind_text(st, 2, areas, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, from);
+    sqlite3_bind_int(st, 4, to);
+    sqlite3_bind_int64(st, 5, f->category_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = index(sqlite3_column_int64(st, 0), ctx);
+        if (i < 0)
+            continue;
+        for (int k = 0; k < TX_CM__COUNT; k++)
+            slot[i].n[k] += sqlite3_column_int64(st, 1 + k);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? 0 : db_fail(c, "case stats", err);
+}
+
+static int day_index(int64_t day, const void *ctx)
+{
+    const int32_t *range = ctx; /* from, to */
+    return day >= range[0] && day <= range[1] ? (int)(day - range[0]) : -1;
+}
+
+/* The Monday of a day's week (day 0, 1970-01-01, was a Thursday). */
+static int32_t monday_of(int32_t day)
+{
+    return day - (int32_t)(((day % 7) + 7 + 3) % 7);
+}
+
+static int series_json(store_conn *c, const store_case_stats_filter *f, const char *areas, int32_t from, int32_t to,
+                       json_t **out, tx_err *err)
+{
+    int n = to - from + 1;
+    tx_cm_counts *days = calloc((size_t)n, sizeof *days);
+    if (days == NULL)
+        return tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    int32_t range[2] = {from, to};
+    if (sum_rows_by(c, SQL_SERIES, f, areas, from, to, day_index, range, days, err)) {
+        free(days);
+        return -1;
+    }
+    int weekly = f->series == STORE_CASE_STATS_BY_WEEK;
+    json_t *points = json_array();
+    for (int32_t d = from; d <= to;) {
+        int32_t last = weekly ? monday_of(d) + 6 : d;
+        if (last > to)
+            last = to;
+        tx_cm_counts sum = {{0}};
+        for (int32_t x = d; x <= last; x++)
+            for (int k = 0; k < TX_CM__COUNT; k++)
+                sum.n[k] += days[x - from].n[k];
+        char a[TX_CAL_DATE_STRLEN], b[TX_CAL_DATE_STRLEN];
+        json_t *p = json_pack("{s:s, s:s}", "from", tx_cal_format_date(d, a), "to", tx_cal_format_date(last, b));
+        json_array_append_new(points, point_counts(p, &sum));
+        d = last + 1;
+    }
+    free(days);
+    *out = json_pack("{s:s, s:o}", "interval", weekly ? "week" : "day", "points", points);
+    return *out ? 0 : tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+}
+
+typedef struct {
+    int64_t id;
+    int at; /* its place in code order */
+} area_slot;
+
+typedef struct {
+    area_slot *by_id; /* sorted by id */
+    int n;
+} area_index;
+
+static int slot_cmp(const void *a, const void *b)
+{
+    const area_slot *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int area_at(int64_t id, const void *ctx)
+{
+    const area_index *ix = ctx;
+    area_slot key = {id, 0};
+    const area_slot *hit = bsearch(&key, ix->by_id, (size_t)ix->n, sizeof key, slot_cmp);
+    return hit ? hit->at : -1;
+}
+
+/* The breakdown's areas: every community or grid inside the filter's area
+ * (below it through communities and grids only), or everywhere. */
+static int breakdown_areas(store_conn *c, int64_t area_id, const char *kind, json_t **list, tx_err *err)
+{
+    static const char inside[] =
+        "WITH RECURSIVE below(id) AS (SELECT id FROM area WHERE parent_id = ?1 AND kind IN ('community', 'grid') "
+        "UNION ALL SELECT a.id FROM area a JOIN below b ON a.parent_id = b.id WHERE a.kind IN ('community', 'grid')) "
+        "SELECT a.id, a.code, a.name, a.name_en, a.kind FROM below b JOIN area a ON a.id = b.id WHERE a.kind = ?2 "
+        "ORDER BY a.code";
+    static const char everywhere[] =
+        "SELECT id, code, name, name_en, kind FROM area WHERE kind = ?2 AND ?1 = 0 ORDER BY code";
+    sqlite3_stmt *st = db_stmt(c, area_id ? inside : everywhere, err);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, area_id);
+    db_bind_text(st, 2, kind);
+    json_t *a = json_array();
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(a, json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                           "code", db_col_json_text(st, 1), "name", db_col_json_text(st, 2),
+                                           "name_en", db_col_json_text(st, 3), "kind", db_col_json_text(st, 4)));
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) {
+        json_decref(a);
+        return db_fail(c, "case stats breakdown", err);
+    }
+    *list = a;
+    return 0;
+}
+
+/* The open overdue cases of the period (as overdue_open) per community or
+ * grid: one range of the parent's queue index (or of the deadline index
+ * for everything), grouped. Adds each count to overdue[area_at(id)]. */
+#define OVERDUE_WHERE(AREA)                                                                                            \
+    " FROM cases WHERE " AREA "open = 1 AND due_at < ?1 AND due_at >= ?2 AND +submitted_at >= ?2 AND "                \
+    "+submitted_at < ?3 AND (?4 = 0 OR category_id = ?4) AND (?5 = 0 OR department_id = ?5 OR (handler IN "          \
+    "('property_company', 'department') AND handler_id = ?5))"
+static int overdue_by_area(store_conn *c, const store_case_stats_filter *f, const char *area_kind, const char *by,
+                           int64_t from_ms, int64_t to_ms, const area_index *ix, int64_t *overdue, tx_err *err)
+{
+#define BY(AREA, COL) "SELECT " COL ", count(*)" OVERDUE_WHERE(AREA) " GROUP BY " COL
+    static const char *const q[4][2] = {
+        {BY("", "community_id"), BY("", "grid_id")},
+        {BY("street_id = ?6 AND ", "community_id"), BY("street_id = ?6 AND ", "grid_id")},
+        {BY("community_id = ?6 AND ", "community_id"), BY("community_id = ?6 AND ", "grid_id")},
+        {BY("grid_id = ?6 AND ", "community_id"), BY("grid_id = ?6 AND ", "grid_id")},
+    };
+#undef BY
+    int a = !area_kind                              ? 0
+            : strcmp(area_kind, "street") == 0      ? 1
+            : strcmp(area_kind, "community") == 0   ? 2
+                                                    : 3;
+    sqlite3_stmt *st = db_stmt(c, q[a][strcmp(by, "grid") == 0], err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, f->now_ms);
+    sqlite3_bind_int64(st, 2, from_ms);
+    sqlite3_bind_int64(st, 3, to_ms);
+    sqlite3_bind_int64(st, 4, f->category_id);
+    sqlite3_bind_int64(st, 5, f->org_id);
+    if (a)
+        sqlite3_bind_int64(st, 6, f->area_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = area_at(sqlite3_column_int64(st, 0), ix);
+        if (i >= 0)
+            overdue[i] += sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? 0 : db_fail(c, "case stats overdue", err);
+}
+
+static int breakdown_json(store_conn *c, const store_case_stats_filter *f, const char *area_kind, int32_t from,
+                          int32_t to, int64_t from_ms, int64_t to_ms, json_t **out, tx_err *err)
+{
+    json_t *list = NULL;
+    if (breakdown_areas(c, f->area_id, f->breakdown, &list, err))
+        return -1;
+    int n = (int)json_array_size(list);
+    area_index ix = {calloc((size_t)n + 1, sizeof(area_slot)), n};
+    tx_cm_counts *sums = calloc((size_t)n + 1, sizeof *sums);
+    int64_t *overdue = calloc((size_t)n + 1, sizeof *overdue);
+    /* the areas' ids as the JSON array the row filter takes */
+    json_t *ids = json_array();
+    char *ids_text = NULL;
+    int rc = ix.by_id && sums && overdue && ids ? 0 : tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        int64_t id = (int64_t)json_integer_value(json_object_get(json_array_get(list, (size_t)i), "id"));
+        ix.by_id[i] = (area_slot){id, i};
+        json_array_append_new(ids, json_integer((json_int_t)id));
+    }
+    if (rc == 0 && (ids_text = json_dumps(ids, JSON_COMPACT)) == NULL)
+        rc = tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    if (rc == 0) {
+        qsort(ix.by_id, (size_t)n, sizeof *ix.by_id, slot_cmp);
+        rc = sum_rows_by(c, SQL_BY_AREA, f, ids_text, from, to, area_at, &ix, sums, err) ||
+             overdue_by_area(c, f, area_kind, f->breakdown, from_ms, to_ms, &ix, overdue, err);
+    }
+    for (int i = 0; rc == 0 && i < n; i++) {
+        json_t *a = json_array_get(list, (size_t)i);
+        json_object_set_new(a, "counts", point_counts(json_object(), &sums[i]));
+        json_object_set_new(a, "rates", rates_json(&sums[i]));
+        json_object_set_new(a, "overdue_open", json_integer((json_int_t)overdue[i]));
+    }
+    free(ids_text);
+    json_decref(ids);
+    free(ix.by_id);
+    free(sums);
+    free(overdue);
+    if (rc) {
+        json_decref(list);
+        return -1;
+    }
+    *out = list;
+    return 0;
+}
+
+/* The optional parts asked for make sense with the area and org asked for. */
+static int check_parts(const store_case_stats_filter *f, const char *kind, tx_err *err)
+{
+    if (f->series != STORE_CASE_STATS_NO_SERIES && f->series != STORE_CASE_STATS_BY_DAY &&
+        f->series != STORE_CASE_STATS_BY_WEEK)
+        return tx_err_query(err, "series", "只能是 day 或 week", "must be day or week");
+    if (f->breakdown == NULL)
+        return 0;
+    int community = strcmp(f->breakdown, "community") == 0, grid = strcmp(f->breakdown, "grid") == 0;
+    if (!community && !grid)
+        return tx_err_query(err, "breakdown", "只能是 community 或 grid", "must be community or grid");
+    if (kind && (strcmp(kind, "grid") == 0 || (community && strcmp(kind, "community") == 0)))
+        return tx_err_query(err, "breakdown", "必须是比 area 低一级的区域类型",
+                            "must be a kind of area below the area asked for");
+    if (grid && f->org_id)
+        return tx_err_query(err, "breakdown", "组织的统计只能按社区划分，不能按网格",
+                            "an organisation's figures are kept by community, not by grid");
+    return 0;
+}
+
 int store_case_stats(store_conn *c, const store_case_stats_filter *f, json_t **out, tx_err *err)
 {
     static const char area_q[] = "SELECT id, code, name, kind FROM area WHERE id = ?1",
@@ -613,6 +899,8 @@ int store_case_stats(store_conn *c, const store_case_stats_filter *f, json_t **o
         rc = describe(c, cat_q, f->category_id, "category", "name_en", &category, err);
     if (rc == 0 && f->org_id)
         rc = describe(c, org_q, f->org_id, "organisation", "kind", &org, err);
+    if (rc == 0)
+        rc = check_parts(f, kind, err);
     char *areas = NULL;
     if (rc == 0)
         rc = row_areas(c, f->org_id, f->area_id, kind, &areas, err);
@@ -654,33 +942,46 @@ int store_case_stats(store_conn *c, const store_case_stats_filter *f, json_t **o
             rc = step == SQLITE_ROW ? tx_err_set(err, 500, "internal", NULL, M_INTERNAL) : db_fail(c, "case stats", err);
         sqlite3_reset(st);
     }
-    free(areas);
     int64_t from_ms = (int64_t)from * DAY_MS - UTC8_MS, to_ms = ((int64_t)to + 1) * DAY_MS - UTC8_MS, overdue = 0;
-    json_t *by_category = NULL;
+    json_t *by_category = NULL, *series = NULL, *by_area = NULL;
     if (rc == 0)
         rc = overdue_open(c, f, kind, from_ms, to_ms, &overdue, err) || categories_json(c, cats, ncats, &by_category, err);
+    if (rc == 0 && f->series)
+        rc = series_json(c, f, areas, from, to, &series, err);
+    if (rc == 0 && f->breakdown)
+        rc = breakdown_json(c, f, kind, from, to, from_ms, to_ms, &by_area, err);
+    free(areas);
     free(cats);
     if (rc) {
         json_decref(area);
         json_decref(category);
         json_decref(org);
+        json_decref(by_category);
+        json_decref(series);
         return -1;
     }
-    json_t *by_state = json_object(), *by_channel = json_object(), *rates_o = json_object();
+    json_t *by_state = json_object(), *by_channel = json_object();
     for (int s = 0; s < TX_CASE__STATE_COUNT; s++)
         json_object_set_new(by_state, tx_case_state_code((tx_case_state)s),
                             json_integer((json_int_t)sum.n[TX_CM_STATE_SUBMITTED + s]));
     for (int ch = 0; ch < TX_CM_CH__COUNT; ch++)
         json_object_set_new(by_channel, tx_cm_channel_code((tx_cm_channel)ch),
                             json_integer((json_int_t)sum.n[TX_CM_CHANNEL_WEB + ch]));
-    for (int k = 0; k < TX_CM_RATE__COUNT; k++)
-        json_object_set_new(rates_o, tx_cm_rate_code((tx_cm_rate_kind)k), rate_json(&sum, (tx_cm_rate_kind)k));
     char a[TX_CAL_DATE_STRLEN], b[TX_CAL_DATE_STRLEN];
     *out = json_pack("{s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}", "period", "from",
                      tx_cal_format_date(from, a), "to", tx_cal_format_date(to, b), "area", area, "category", category,
                      "org", org, "counts", counts_json(&sum), "by_state", by_state, "by_category", by_category,
-                     "by_channel", by_channel, "rates", rates_o, "overdue_open", (json_int_t)overdue);
-    return *out ? 0 : tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+                     "by_channel", by_channel, "rates", rates_json(&sum), "overdue_open", (json_int_t)overdue);
+    if (*out == NULL) {
+        json_decref(series);
+        json_decref(by_area);
+        return tx_err_set(err, 500, "internal", NULL, M_INTERNAL);
+    }
+    if (series)
+        json_object_set_new(*out, "series", series);
+    if (by_area)
+        json_object_set_new(*out, "by_area", by_area);
+    return 0;
 }
 
 /* ---- the audit: recompute from the events ---- */

@@ -761,6 +761,194 @@ static void test_references_by_id_or_code(void **state)
 
 /* ---- the recompute ---- */
 
+/* ---- the optional parts: a series, a breakdown by area ---- */
+
+static json_t *parts_of(fixture *f, store_case_stats_filter q)
+{
+    json_t *out = NULL;
+    tx_err err;
+    if (store_case_stats(f->c, &q, &out, &err) != 0)
+        fail_msg("store_case_stats: %s", err.msg[TX_LANG_EN]);
+    return out;
+}
+
+static long long point(json_t *o, size_t i, const char *key)
+{
+    json_t *p = json_array_get(json_object_get(json_object_get(o, "series"), "points"), i);
+    if (p == NULL)
+        fail_msg("no point %zu", i);
+    return (long long)json_integer_value(json_object_get(p, key));
+}
+
+static const char *point_day(json_t *o, size_t i, const char *key)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(json_object_get(o, "series"), "points"), i), key));
+}
+
+static void test_a_series_by_day_has_every_day_of_the_period(void **state)
+{
+    fixture *f = *state;
+    int64_t a = new_case(f, a_report(GARBAGE, GRID1)); /* 2026-03-16 */
+    new_case(f, a_report(SEWER, GRID2));
+    report later = a_report(NOISE, XINGHE_GRID);
+    later.at = T0 + 2 * DAY; /* 2026-03-18 */
+    new_case(f, later);
+    handled_by_property(f, a, T0);
+    json_t *o = parts_of(f, (store_case_stats_filter){.area_id = STREET, .from = "2026-03-01", .to = "2026-03-31",
+                                                      .now_ms = T0 + 30 * DAY, .series = STORE_CASE_STATS_BY_DAY});
+    json_t *series = json_object_get(o, "series");
+    assert_string_equal(json_string_value(json_object_get(series, "interval")), "day");
+    assert_int_equal(json_array_size(json_object_get(series, "points")), 31);
+    assert_string_equal(point_day(o, 0, "from"), "2026-03-01");
+    assert_string_equal(point_day(o, 0, "to"), "2026-03-01");
+    assert_string_equal(point_day(o, 15, "from"), "2026-03-16");
+    assert_int_equal(point(o, 15, "received"), 2);
+    assert_int_equal(point(o, 15, "resolved"), 1);
+    assert_int_equal(point(o, 15, "completed"), 1);
+    assert_int_equal(point(o, 15, "satisfied"), 1);
+    assert_int_equal(point(o, 16, "received"), 0);
+    assert_int_equal(point(o, 17, "received"), 1);
+    assert_string_equal(point_day(o, 30, "to"), "2026-03-31");
+    long long sum = 0;
+    for (size_t i = 0; i < 31; i++)
+        sum += point(o, i, "received");
+    assert_int_equal(sum, count(o, "counts", "received"));
+    /* no series unless asked */
+    json_decref(o);
+    o = figures_of(f, STREET, 0, 0);
+    assert_null(json_object_get(o, "series"));
+    assert_null(json_object_get(o, "by_area"));
+    json_decref(o);
+    /* a category and a community cut the series too */
+    o = parts_of(f, (store_case_stats_filter){.area_id = XINGHE, .from = "2026-03-16", .to = "2026-03-18",
+                                              .now_ms = T0, .series = STORE_CASE_STATS_BY_DAY});
+    assert_int_equal(point(o, 0, "received"), 0);
+    assert_int_equal(point(o, 2, "received"), 1);
+    json_decref(o);
+    o = parts_of(f, (store_case_stats_filter){.category_id = GARBAGE, .from = "2026-03-16", .to = "2026-03-18",
+                                              .now_ms = T0, .series = STORE_CASE_STATS_BY_DAY});
+    assert_int_equal(point(o, 0, "received"), 1);
+    assert_int_equal(point(o, 2, "received"), 0);
+    json_decref(o);
+}
+
+static void test_a_series_by_week_runs_monday_to_sunday_cut_to_the_period(void **state)
+{
+    fixture *f = *state;
+    new_case(f, a_report(GARBAGE, GRID1)); /* Monday 2026-03-16 */
+    report r = a_report(GARBAGE, GRID1);
+    r.at = T0 + 6 * DAY; /* Sunday 2026-03-22: the same week */
+    new_case(f, r);
+    r.at = T0 + 7 * DAY; /* Monday 2026-03-23 */
+    new_case(f, r);
+    /* 2026-03-01 is a Sunday, 2026-03-31 a Tuesday */
+    json_t *o = parts_of(f, (store_case_stats_filter){.from = "2026-03-01", .to = "2026-03-31", .now_ms = T0,
+                                                      .series = STORE_CASE_STATS_BY_WEEK});
+    assert_string_equal(json_string_value(json_object_get(json_object_get(o, "series"), "interval")), "week");
+    assert_int_equal(json_array_size(json_object_get(json_object_get(o, "series"), "points")), 6);
+    assert_string_equal(point_day(o, 0, "from"), "2026-03-01");
+    assert_string_equal(point_day(o, 0, "to"), "2026-03-01");
+    assert_string_equal(point_day(o, 1, "from"), "2026-03-02");
+    assert_string_equal(point_day(o, 1, "to"), "2026-03-08");
+    assert_string_equal(point_day(o, 3, "from"), "2026-03-16");
+    assert_int_equal(point(o, 3, "received"), 2);
+    assert_int_equal(point(o, 4, "received"), 1);
+    assert_string_equal(point_day(o, 5, "from"), "2026-03-30");
+    assert_string_equal(point_day(o, 5, "to"), "2026-03-31");
+    json_decref(o);
+    /* a period of one day is one point */
+    o = parts_of(f, (store_case_stats_filter){.from = "2026-03-22", .to = "2026-03-22", .now_ms = T0,
+                                              .series = STORE_CASE_STATS_BY_WEEK});
+    assert_int_equal(json_array_size(json_object_get(json_object_get(o, "series"), "points")), 1);
+    assert_int_equal(point(o, 0, "received"), 1);
+    json_decref(o);
+}
+
+static json_t *area_item(json_t *o, size_t i)
+{
+    json_t *a = json_array_get(json_object_get(o, "by_area"), i);
+    if (a == NULL)
+        fail_msg("no by_area[%zu]", i);
+    return a;
+}
+
+static void test_a_breakdown_lists_every_area_below_with_its_figures(void **state)
+{
+    fixture *f = *state;
+    int64_t a = new_case(f, a_report(GARBAGE, GRID1));
+    new_case(f, a_report(SEWER, GRID1));
+    new_case(f, a_report(NOISE, XINGHE_GRID));
+    handled_by_property(f, a, T0);
+    /* the street by grid: every grid, in code order, the empty one too */
+    json_t *o = parts_of(f, (store_case_stats_filter){.area_id = STREET, .from = "2026-03-01", .to = "2026-03-31",
+                                                      .now_ms = T0 + 30 * DAY, .breakdown = "grid"});
+    assert_int_equal(json_array_size(json_object_get(o, "by_area")), 3);
+    const char *codes[] = {"DS-BY-G01", "DS-BY-G02", "DS-XH-G01"};
+    long long received[] = {2, 0, 1}, overdue[] = {1, 0, 1};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *g = area_item(o, i);
+        assert_string_equal(json_string_value(json_object_get(g, "code")), codes[i]);
+        assert_string_equal(json_string_value(json_object_get(g, "kind")), "grid");
+        assert_int_equal(count(g, "counts", "received"), received[i]);
+        assert_int_equal(json_integer_value(json_object_get(g, "overdue_open")), overdue[i]);
+    }
+    assert_string_equal(json_string_value(json_object_get(area_item(o, 0), "name")), "白云第一网格");
+    assert_int_equal(count(area_item(o, 0), "counts", "resolved"), 1);
+    json_t *sat = json_object_get(json_object_get(area_item(o, 0), "rates"), "satisfaction");
+    assert_true(json_real_value(json_object_get(sat, "value")) == 1.0);
+    assert_true(json_is_null(json_object_get(rate(area_item(o, 1), "satisfaction"), "value")));
+    json_decref(o);
+    /* a community by grid */
+    o = parts_of(f, (store_case_stats_filter){.area_id = BAIYUN, .from = "2026-03-01", .to = "2026-03-31",
+                                              .now_ms = T0 + 30 * DAY, .breakdown = "grid"});
+    assert_int_equal(json_array_size(json_object_get(o, "by_area")), 2);
+    json_decref(o);
+    /* everything by community, one category */
+    o = parts_of(f, (store_case_stats_filter){.category_id = SEWER, .from = "2026-03-01", .to = "2026-03-31",
+                                              .now_ms = T0 + 30 * DAY, .breakdown = "community"});
+    assert_int_equal(json_array_size(json_object_get(o, "by_area")), 2);
+    assert_string_equal(json_string_value(json_object_get(area_item(o, 0), "code")), "DS-BY");
+    assert_int_equal(count(area_item(o, 0), "counts", "received"), 1);
+    assert_int_equal(json_integer_value(json_object_get(area_item(o, 0), "overdue_open")), 1);
+    assert_int_equal(count(area_item(o, 1), "counts", "received"), 0);
+    json_decref(o);
+    /* an organisation by community: the property company's cases at 白云 */
+    o = parts_of(f, (store_case_stats_filter){.area_id = STREET, .org_id = PROPERTY, .from = "2026-03-01",
+                                              .to = "2026-03-31", .now_ms = T0 + 30 * DAY, .breakdown = "community"});
+    assert_int_equal(count(area_item(o, 0), "counts", "received"), 1);
+    assert_int_equal(count(area_item(o, 1), "counts", "received"), 0);
+    json_decref(o);
+    /* both parts at once, and the totals unchanged by them */
+    o = parts_of(f, (store_case_stats_filter){.area_id = STREET, .from = "2026-03-01", .to = "2026-03-31",
+                                              .now_ms = T0 + 30 * DAY, .breakdown = "community",
+                                              .series = STORE_CASE_STATS_BY_WEEK});
+    assert_non_null(json_object_get(o, "series"));
+    assert_int_equal(count(o, "counts", "received"), 3);
+    assert_int_equal(count(area_item(o, 0), "counts", "received") + count(area_item(o, 1), "counts", "received"), 3);
+    json_decref(o);
+}
+
+static void test_bad_parts_are_refused(void **state)
+{
+    fixture *f = *state;
+    store_case_stats_filter q = {.from = "2026-03-01", .to = "2026-03-31", .now_ms = T0};
+    q.series = 9;
+    expect_error(f, q, 400, "series");
+    q.series = 0;
+    q.breakdown = "compound";
+    expect_error(f, q, 400, "breakdown");
+    q.breakdown = "community";
+    q.area_id = BAIYUN;
+    expect_error(f, q, 400, "breakdown");
+    q.breakdown = "grid";
+    q.area_id = GRID1;
+    expect_error(f, q, 400, "breakdown");
+    q.area_id = STREET;
+    q.org_id = PROPERTY;
+    expect_error(f, q, 400, "breakdown");
+}
+
 static void test_a_corrupted_row_is_found_and_fixed(void **state)
 {
     fixture *f = *state;
@@ -952,6 +1140,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bad_filters_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references_by_id_or_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_series_by_day_has_every_day_of_the_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_series_by_week_runs_monday_to_sunday_cut_to_the_period, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_breakdown_lists_every_area_below_with_its_figures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_parts_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_corrupted_row_is_found_and_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_and_extra_rows_are_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_case_without_its_report_is_listed, setup, teardown),
