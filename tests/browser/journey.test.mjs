@@ -19,10 +19,11 @@ async function communityId(code) {
   return (await r.json()).features.find((f) => f.properties.code === code).properties.id;
 }
 
-/** The dashboard of one community for today, once its figures are in. */
+/** The dashboard of one community for today, once its figures are in (a reload when it is shown already). */
 async function dashboard(page, area) {
   const d = today();
-  await open(page, `/dashboard?area=${area}&from=${d}&to=${d}`);
+  if (page.url().includes('#/dashboard')) await page.reload();
+  else await open(page, `/dashboard?area=${area}&from=${d}&to=${d}`);
   await page.waitForSelector('.db-kpis [data-kpi="received"] .kpi-value');
 }
 
