@@ -93,6 +93,13 @@ int csv_next(csv_reader *r, const char **why, const char **why_zh)
             }
         }
         *o++ = '\0';
+        /* A NUL byte would cut the field short as a C string, silently
+         * (found by the csv fuzzer: "张三<NUL>x" imported as 张三). */
+        if (memchr(start, '\0', (size_t)(o - 1 - start)) != NULL) {
+            *why = "a NUL byte";
+            *why_zh = "含有 NUL 字节";
+            return -1;
+        }
         if (!tx_utf8_valid(start, (size_t)(o - 1 - start))) {
             *why = "not valid UTF-8";
             *why_zh = "不是有效的 UTF-8 文本";

@@ -27,8 +27,9 @@ void csv_reader_free(csv_reader *r);
 /* Read the next record into r->field / r->nfields. Returns 1 when a record
  * was read, 0 at the end, -1 on malformed input (an unterminated quote, a
  * quote inside an unquoted field, text after a closing quote, more than
- * CSV_MAX_FIELDS fields, invalid UTF-8) with *why set to a static English
- * reason and *why_zh to the Chinese one. Blank lines are skipped. */
+ * CSV_MAX_FIELDS fields, invalid UTF-8, a NUL byte) with *why set to a
+ * static English reason and *why_zh to the Chinese one. Blank lines are
+ * skipped. */
 int csv_next(csv_reader *r, const char **why, const char **why_zh);
 
 /* Append value to a growing buffer as one CSV field (quoted when needed).

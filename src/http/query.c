@@ -28,12 +28,15 @@ long http_pct_decode(const char *src, size_t len, char *out, int plus_is_space)
             if (hi < 0 || lo < 0)
                 return -1;
             ch = (char)(hi * 16 + lo);
-            if (ch == '\0')
-                return -1;
             i += 2;
         } else if (ch == '+' && plus_is_space) {
             ch = ' ';
         }
+        /* A NUL, escaped or raw, would cut the decoded C string short
+         * silently (found by the query fuzzer: a raw NUL made an empty
+         * name pass as a non-empty one). */
+        if (ch == '\0')
+            return -1;
         out[o++] = ch;
     }
     out[o] = '\0';

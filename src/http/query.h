@@ -7,7 +7,7 @@
 
 /* Percent-decode src[0..len) into out (room for len+1 bytes), turning '+'
  * into a space when plus_is_space. Returns the decoded length, or -1 on a
- * malformed escape or a decoded NUL byte. */
+ * malformed escape or a NUL byte (raw or encoded). */
 long http_pct_decode(const char *src, size_t len, char *out, int plus_is_space);
 
 /* Split a query string (without '?') into at most max name/value pairs.

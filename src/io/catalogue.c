@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "io/io.h"
 
 static int invalid(tx_err *err, const char *field, const char *zh, const char *en)
@@ -86,6 +87,9 @@ static int object_of(const json_t *in, const char *const *fields, const char *pr
             known |= strcmp(fields[i], key) == 0;
         if (!known) {
             snprintf(field, sizeof field, "%s%s", prefix, key);
+            /* The unknown key is the sender's and may be cut inside a
+             * character: the message it goes into must stay UTF-8. */
+            tx_utf8_trim(field);
             return tx_err_set(err, 400, "unknown_field", field, M_FIELD_UNKNOWN, field);
         }
     }

@@ -18,6 +18,10 @@ static int invalid(tx_err *err, const char *field, const char *zh, const char *e
 static const char *fname(char *buf, size_t n, const char *prefix, const char *key)
 {
     snprintf(buf, n, "%s%s", prefix, key);
+    /* A long key from the body is cut at n bytes, maybe inside a character:
+     * the name goes into the message, which must stay UTF-8 (found by the
+     * json_body fuzzer). */
+    tx_utf8_trim(buf);
     return buf;
 }
 
