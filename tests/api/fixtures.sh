@@ -24,3 +24,21 @@ if [ "$TX_DEMO" = 1 ]; then
         tx_fx_user t.community community_staff DS-XH &&
         tx_fx_user t.grid grid_worker DS-XH-G01 || return 1
 fi
+
+# The authorization matrix (authz-matrix.test.mjs): a street admin of another
+# street (HY-AZS, made here, without a boundary), and community-staff API keys
+# in and out of 白云社区. session-keys.test.mjs: a street admin the CSRF checks
+# sign in as (it passes every write route's gate), a resident whose session
+# it expires in the database, one it disables and gives a new password, and
+# one whose failed sign-ins a success clears.
+if [ "$TX_DEMO" = 1 ]; then
+    printf '%s\n' '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"kind":"street","code":"HY-AZS","name":"矩阵测试街道（虚构）","parent_code":"HY"}}]}' |
+        "$TX_BIN" import areas - --db "sqlite:$TX_DB" >/dev/null &&
+        tx_fx_user az.street.out street_admin HY-AZS &&
+        tx_fx_apikey az.key.cs community_staff DS-BY &&
+        tx_fx_apikey az.key.cs.out community_staff DS-XH &&
+        tx_fx_user sk.csrf street_admin DS || return 1
+fi
+tx_fx_user sk.expire resident &&
+    tx_fx_user sk.disable resident &&
+    tx_fx_user sk.reset resident || return 1

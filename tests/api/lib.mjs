@@ -14,7 +14,7 @@
 // needs failures uses its own fixture user.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 function need(name) {
@@ -82,7 +82,28 @@ export async function request(path, opts = {}) {
       json = null;
     }
   }
+  if (RECORD) record(method, path, headers, res, text, json);
   return { status: res.status, headers: res.headers, text, json };
+}
+
+// ---- the personal-data scan (scripts/run-api, tests/api/personal-data-scan.mjs) ----
+// With TONGXIN_RECORD set (a folder), every answer received through request()
+// is appended to TONGXIN_RECORD/<pid>.jsonl with who asked (the credential
+// sent), so that after the suite every body can be searched for the
+// reporters' phone numbers and checked against the cases' scopes.
+const RECORD = process.env.TONGXIN_RECORD;
+
+function record(method, path, headers, res, text, json) {
+  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const bearer = /^bearer\s+(\S+)/i.exec(h.authorization || '');
+  const cookie = /(?:^|;\s*)tx_session=([^;\s]+)/.exec(h.cookie || '');
+  const rec = { m: method, p: path, s: res.status, bearer: bearer ? bearer[1] : null, cookie: cookie ? cookie[1] : null, b: text };
+  // A sign-in: the session it made and whose it is.
+  if (path.startsWith('/api/v1/auth/login') && res.status === 200 && json && json.user) {
+    const made = setCookies(res).map((c) => /^tx_session=([^;]+)/.exec(c)).find(Boolean);
+    if (made) rec.session = { cookie: made[1], user: json.user };
+  }
+  appendFileSync(`${RECORD}/${process.pid}.jsonl`, `${JSON.stringify(rec)}\n`);
 }
 
 /** Assert an error answer: status, JSON {"error":{"code","message","field"?}}. */

@@ -21,8 +21,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import {
-  closeAll, connectionsGauge, idle, latencyTable, once, processFigures, refused, startProber, startServer, trickle, until,
+  closeAll, connectionsGauge, idle, latencyTable, once, openFileLimit, peakSampler, processFigures, refused, startProber, startServer, trickle, until,
 } from '../api/abuse-lib.mjs';
+
+// 9500 connections are 9500 open files here and 9500 in the server.
+const ROOM = openFileLimit() >= 10000 || `ulimit -n is ${openFileLimit()}; this needs 10000`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (a, p) => (a.length ? [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] : NaN);
@@ -34,7 +37,7 @@ function report(t, samples) {
   assert.deepEqual(bad.slice(0, 5), [], `${bad.length} of ${samples.length} requests of the well-behaved client failed`);
 }
 
-test('thousands of idle and slow connections are dropped by the server itself while a well-behaved client is answered', async (t) => {
+test('thousands of idle and slow connections are dropped by the server itself while a well-behaved client is answered', { skip: ROOM !== true && ROOM }, async (t) => {
   const srv = await startServer({ maxConnections: 12000 });
   try {
     const base = await connectionsGauge(srv.port);
@@ -42,39 +45,45 @@ test('thousands of idle and slow connections are dropped by the server itself wh
     const prober = startProber(srv.port);
     prober.phase('quiet');
     await sleep(2000);
-    prober.phase('held');
-    const idles = await idle(srv.port, 8000);
-    const idleClosed = { get length() { return idles.filter((s) => s.closedAt).length; } };
-    const idleTimes = () => idles.filter((s) => s.closedAt).map((s) => s.closedAt - s.openedAt);
-    const heads = trickle(srv.port, 1000, 'headers', 1000);
-    const bodies = trickle(srv.port, 500, 'body', 1000);
-    const held = await until(() => connectionsGauge(srv.port), (n) => n >= 9000, 10000);
-    const peak = processFigures(srv.pid);
-    // Refused requests all along, until every held connection is gone.
-    let churn = 0;
-    let wrong = [];
-    const gone = () => idleClosed.length === idles.length && heads.closeTimes.length === 1000 && bodies.closeTimes.length === 500;
-    const guard = Date.now() + 120000;
-    while (!gone() && Date.now() < guard) {
-      const got = await Promise.all([refused.bigHeader(srv.port), refused.bigContentLength(srv.port), refused.garbage(srv.port), refused.manyHeaders(srv.port)]);
-      churn += got.length;
-      // (A refusal whose answer the kernel's reset dropped is still a refusal.)
-      wrong = wrong.concat(got.filter((r) => !r.closed || ![431, 413, 400, null].includes(r.status)).map((r) => [r.status, r.closed]));
+    // Twice: memory the allocator keeps after the first round is reused by
+    // the second, where a leak would grow again.
+    const rounds = [];
+    for (let round = 1; round <= 2; round++) {
+      prober.phase(`held, round ${round}`);
+      const sampler = peakSampler(srv.pid);
+      const idles = await idle(srv.port, 8000);
+      const heads = trickle(srv.port, 1000, 'headers', 1000);
+      const bodies = trickle(srv.port, 500, 'body', 1000);
+      const held = await until(() => connectionsGauge(srv.port), (n) => n >= 9000, 10000);
+      const idleTimes = () => idles.filter((s) => s.closedAt).map((s) => s.closedAt - s.openedAt);
+      // Refused requests all along, until every held connection is gone.
+      let churn = 0;
+      let wrong = [];
+      const gone = () => idleTimes().length === idles.length && heads.closeTimes.length === 1000 && bodies.closeTimes.length === 500;
+      const guard = Date.now() + 120000;
+      while (!gone() && Date.now() < guard) {
+        const got = await Promise.all([refused.bigHeader(srv.port), refused.bigContentLength(srv.port), refused.garbage(srv.port), refused.manyHeaders(srv.port)]);
+        churn += got.length;
+        // (A refusal whose answer the kernel's reset dropped is still a refusal.)
+        wrong = wrong.concat(got.filter((r) => !r.closed || ![431, 413, 400, null].includes(r.status)).map((r) => [r.status, r.closed]));
+      }
+      const settled = await until(() => connectionsGauge(srv.port), (n) => n <= base + 1);
+      const after = await until(() => processFigures(srv.pid), (f) => f.fds <= before.fds + 2);
+      const peak = sampler.stop();
+      rounds.push(after.rssMiB);
+      t.diagnostic(`round ${round}: held at once ${held} connections; fds ${before.fds} / ${peak.fds} / ${after.fds}; RSS ${before.rssMiB} / ${peak.rssMiB} / ${after.rssMiB} MiB; ${churn} refused requests meanwhile`);
+      t.diagnostic(`round ${round}: dropped by the server after (ms from each connection's start): idle p50 ${pct(idleTimes(), 50)} max ${pct(idleTimes(), 100)}; slow headers p50 ${pct(heads.closeTimes, 50)} max ${pct(heads.closeTimes, 100)}; slow bodies p50 ${pct(bodies.closeTimes, 50)} max ${pct(bodies.closeTimes, 100)}`);
+      assert.ok(held >= 9000, `the connections were held at once: ${held}`);
+      assert.ok(gone(), `the server dropped every idle and slow connection by itself: ${idleTimes().length}/8000 idle, ${heads.closeTimes.length}/1000 slow headers, ${bodies.closeTimes.length}/500 slow bodies`);
+      assert.deepEqual(wrong.slice(0, 3), [], 'the refused requests were answered as they deserve');
+      assert.ok(settled <= base + 1, `connections back to ${base} (+1): ${settled}`);
+      assert.ok(after.fds <= before.fds + 2, `open files back to ${before.fds}: ${after.fds}`);
+      closeAll([...idles, ...heads.socks, ...bodies.socks]);
     }
     prober.phase('after');
-    const settled = await until(() => connectionsGauge(srv.port), (n) => n <= base + 1);
-    const after = await until(() => processFigures(srv.pid), (f) => f.fds <= before.fds + 2);
     await sleep(1000);
-    const samples = await prober.stop();
-    report(t, samples);
-    t.diagnostic(`held at once: ${held} connections; fds ${before.fds} / ${peak.fds} / ${after.fds}; RSS ${before.rssMiB} / ${peak.rssMiB} / ${after.rssMiB} MiB; ${churn} refused requests meanwhile`);
-    t.diagnostic(`dropped by the server after (ms from each connection's start): idle p50 ${pct(idleTimes(), 50)} max ${pct(idleTimes(), 100)}; slow headers p50 ${pct(heads.closeTimes, 50)} max ${pct(heads.closeTimes, 100)}; slow bodies p50 ${pct(bodies.closeTimes, 50)} max ${pct(bodies.closeTimes, 100)}`);
-    assert.ok(held >= 9000, `the connections were held at once: ${held}`);
-    assert.ok(gone(), `the server dropped every idle and slow connection by itself: ${idleClosed.length}/8000 idle, ${heads.closeTimes.length}/1000 slow headers, ${bodies.closeTimes.length}/500 slow bodies`);
-    assert.deepEqual(wrong.slice(0, 3), [], 'the refused requests were answered as they deserve');
-    assert.ok(settled <= base + 1, `connections back to ${base} (+1): ${settled}`);
-    assert.ok(after.fds <= before.fds + 2, `open files back to ${before.fds}: ${after.fds}`);
-    closeAll([...idles, ...heads.socks, ...bodies.socks]);
+    report(t, await prober.stop());
+    t.diagnostic(`RSS after each round: ${rounds.join(' MiB, ')} MiB (before: ${before.rssMiB} MiB)`);
   } finally {
     assert.deepEqual(await srv.stop(), { code: 0, signal: null }, srv.log().slice(-500));
   }
@@ -113,6 +122,7 @@ test('bodies the server buffers for stalled clients are given back when it drops
     prober.phase('quiet');
     await sleep(1000);
     prober.phase('16 × 15 MiB stalled');
+    const sampler = peakSampler(srv.pid);
     const size = 15 * 1024 * 1024;
     const t0 = Date.now();
     const closed = [];
@@ -125,9 +135,8 @@ test('bodies the server buffers for stalled clients are given back when it drops
         s.write(Buffer.alloc(size, 97), () => resolve(s));
       });
     })));
-    await sleep(2000);
-    const peak = processFigures(srv.pid);
     await until(() => closed.length, (n) => n === 16, 60000);
+    const peak = sampler.stop();
     prober.phase('after');
     const after = await until(() => processFigures(srv.pid), (f) => f.fds <= before.fds + 2);
     await sleep(1000);
