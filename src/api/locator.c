@@ -160,17 +160,21 @@ static int refresh_run(store_job *job, store_conn *c)
     return build_now(c, NULL, &job->err);
 }
 
-/* Rebuild only when the areas changed since the current snapshot: the
- * periodic check for writes made by other processes (tongxin import). */
-static int check_run(store_job *job, store_conn *c)
+int locator_load_if_stale(store_conn *c, tx_err *err)
 {
     int64_t version;
-    if (store_area_version(c, &version, &job->err))
+    if (store_area_version(c, &version, err))
         return -1;
     snapshot *s = snap_acquire();
     int stale = s == NULL || s->version != version;
     snap_release(s);
-    return stale ? build_now(c, NULL, &job->err) : 0;
+    return stale ? locator_load(c, err) : 0;
+}
+
+/* The periodic check for writes made by other processes (tongxin import). */
+static int check_run(store_job *job, store_conn *c)
+{
+    return locator_load_if_stale(c, &job->err);
 }
 
 static void refresh_done(store_job *job)

@@ -28,6 +28,10 @@ int locator_init(store *s, tx_err *err);
  * has no reader threads: tongxin import cases). */
 int locator_load(store_conn *c, tx_err *err);
 
+/* locator_load, only when the areas c sees changed since the index in use
+ * was built (an import of cases after another needs no rebuild). */
+int locator_load_if_stale(store_conn *c, tx_err *err);
+
 /* Rebuild from committed areas on a store reader and swap it in. */
 void locator_refresh(void);
 

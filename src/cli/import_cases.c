@@ -74,7 +74,7 @@ static int row_json(csv_reader *r, json_t **out, int *bad_col, tx_err *why)
 
 int cli_import_cases(store_conn *c, const char *text, size_t len, int64_t now, int *count, tx_err *err)
 {
-    if (locator_load(c, err))
+    if (locator_load_if_stale(c, err))
         return -1;
     csv_reader r;
     csv_reader_init(&r, text, len);

@@ -4,8 +4,8 @@
  * then every ticket through the same intake as POST /api/v1/cases:
  * checks, placing, routing, deadlines, stored), as `tongxin import cases`
  * runs it, on the demo street (tests/fuzz/fuzz_db.h), each input in a
- * transaction rolled back after it. The import rebuilds the boundary index
- * first, as the CLI must: this target is the slowest per input.
+ * transaction rolled back after it. The import builds the boundary index
+ * when the areas changed since it was last built: for the first input.
  *
  * Input: the CSV text.
  *
